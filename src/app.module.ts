@@ -1,0 +1,33 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { loggerParams } from './common/logging';
+import { gatewayConfigModule, type LoadedConfig } from './config';
+import { HealthModule } from './health/health.module';
+import { TenancyModule } from './tenancy';
+
+export interface AppOptions {
+  /** Where JSON log lines go instead of stdout (tests read them). */
+  logDestination?: DestinationStream;
+  /** Whether stdout is a terminal (pretty logs when log.pretty is auto). */
+  isTty?: boolean;
+}
+
+/** The root module, built from a configuration that main.ts (or a test) has already loaded and validated. */
+@Module({})
+export class AppModule {
+  static forRoot(loaded: LoadedConfig, options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        gatewayConfigModule(loaded),
+        LoggerModule.forRoot(loggerParams(loaded.config, options.logDestination, options.isTty)),
+        TenancyModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}
