@@ -6,6 +6,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { loggerParams } from './common/logging';
 import { gatewayConfigModule, type LoadedConfig } from './config';
 import { HealthModule } from './health/health.module';
+import { StateModule } from './state/state.module';
 import { TenancyModule } from './tenancy';
 
 export interface AppOptions {
@@ -25,6 +26,7 @@ export class AppModule {
         gatewayConfigModule(loaded),
         LoggerModule.forRoot(loggerParams(loaded.config, options.logDestination, options.isTty)),
         TenancyModule,
+        StateModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

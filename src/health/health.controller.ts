@@ -7,6 +7,7 @@ import {
   HealthIndicatorService,
 } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator';
+import { StateStoreHealth } from '../state/state-store.health';
 import { LifecycleService } from './lifecycle.service';
 import { MetricsService } from './metrics.service';
 
@@ -18,6 +19,7 @@ export class HealthController {
     private readonly indicator: HealthIndicatorService,
     private readonly lifecycle: LifecycleService,
     private readonly metrics: MetricsService,
+    private readonly stateStoreHealth: StateStoreHealth,
   ) {}
 
   /** Liveness: the process answers. Nothing else is checked, so a slow dependency never gets the pod killed. */
@@ -27,11 +29,11 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: configuration loaded and not shutting down (later: state store, cached Docebo reachability). */
+  /** Readiness: configuration loaded, not shutting down, state store reachable (later: cached Docebo reachability). */
   @Get('health/ready')
   async ready(@Res({ passthrough: true }) res: Response) {
     try {
-      return await this.health.check([() => this.config(), () => this.shutdown()]);
+      return await this.health.check([() => this.config(), () => this.shutdown(), () => this.stateStore()]);
     } catch (e) {
       // Terminus reports a failed check as an exception; its body (which check failed) is useful and not secret.
       if (!(e instanceof ServiceUnavailableException)) throw e;
@@ -50,6 +52,13 @@ export class HealthController {
   /** The configuration was validated before the app could start; reaching this is the proof. */
   private config(): HealthIndicatorResult {
     return this.indicator.check('config').up();
+  }
+
+  /** The probe is bounded by its own timeout, so a hung Redis turns readiness 503 instead of hanging it. */
+  private async stateStore(): Promise<HealthIndicatorResult> {
+    const check = this.indicator.check('stateStore');
+    const { store, error } = await this.stateStoreHealth.probe();
+    return error ? check.down({ store, message: error }) : check.up({ store });
   }
 
   private shutdown(): HealthIndicatorResult {
