@@ -8,6 +8,7 @@ import { gatewayConfigModule, type LoadedConfig } from './config';
 import { HealthModule } from './health/health.module';
 import { StateModule } from './state/state.module';
 import { TenancyModule } from './tenancy';
+import { TokensModule } from './tokens/tokens.module';
 
 export interface AppOptions {
   /** Where JSON log lines go instead of stdout (tests read them). */
@@ -27,6 +28,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerParams(loaded.config, options.logDestination, options.isTty)),
         TenancyModule,
         StateModule,
+        TokensModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -68,3 +68,15 @@ export class TokenError extends Error {
     this.name = 'TokenError';
   }
 }
+
+/**
+ * A token could not be minted: the inputs are inconsistent (a Docebo token already expired, a tenant that does
+ * not match the audience, a scope with spaces). A programming or upstream error, not a client error; the message
+ * names the problem, never a token.
+ */
+export class TokenMintError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TokenMintError';
+  }
+}
