@@ -5,7 +5,10 @@ import type { DestinationStream } from 'pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { loggerParams } from './common/logging';
 import { gatewayConfigModule, type LoadedConfig } from './config';
+import { DiscoveryModule } from './discovery/discovery.module';
+import { DoceboModule } from './docebo';
 import { HealthModule } from './health/health.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { StateModule } from './state/state.module';
 import { TenancyModule } from './tenancy';
 import { TokensModule } from './tokens/tokens.module';
@@ -30,6 +33,9 @@ export class AppModule {
         StateModule,
         TokensModule,
         HealthModule,
+        DoceboModule,
+        DiscoveryModule,
+        OAuthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

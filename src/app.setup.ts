@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { respondWithError } from './common/all-exceptions.filter';
+import { openCors } from './common/cors';
 import { requestId } from './common/request-id';
 import { GATEWAY_CONFIG, type GatewayConfigNamespace } from './config';
 import { MetricsService } from './health/metrics.service';
@@ -34,6 +35,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     }),
   );
   app.use(app.get(TenantResolver).middleware);
+  app.use(openCors);
   app.use(json({ limit: config.server.bodyLimit }));
   app.use(urlencoded({ extended: false, limit: config.server.bodyLimit }));
   // Body-parser failures (bad JSON, too large) happen before Nest's filters: answer them in the same shape.

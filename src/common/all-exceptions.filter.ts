@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { Request, Response } from 'express';
 import { codeForStatus, sendError } from './error-response';
 import { HttpError } from './http-error';
+import { StateStoreUnavailableError } from '../state/state-store.errors';
 
 /** Errors thrown by Express's body parsers carry a status and a type; their messages may quote the body. */
 interface BodyParserError {
@@ -65,6 +66,15 @@ function describe(exception: unknown): {
         ? response
         : ((response as { message?: string | string[] }).message ?? exception.message);
     return { status, code: codeForStatus(status), description: [message].flat().join('; ') };
+  }
+  if (exception instanceof StateStoreUnavailableError) {
+    // The shared store is down: the request may be fine, so say "later", never "invalid" (clients keep grants).
+    return {
+      status: 503,
+      code: 'temporarily_unavailable',
+      description: 'The gateway cannot reach its state store; try again shortly.',
+      headers: { 'Retry-After': '5' },
+    };
   }
   if (isBodyParserError(exception) && exception.status >= 400 && exception.status < 500) {
     return {

@@ -128,6 +128,11 @@ const oauthSettings = z.strictObject({
   consentTtl: duration.default(30 * 86_400_000),
   /** Direct mode only: whether the token proxy adds the tenant's client secret to forwarded grants. */
   directAddsClientSecret: boolean.default(true),
+  /**
+   * Redirect URIs allowed for clients that use the tenant's own Docebo client id and secret (set up the old, manual
+   * way). Default: Claude's connector callbacks.
+   */
+  doceboAppRedirectUris: z.array(redirectUri).optional(),
 });
 
 const toolSettings = z.strictObject({
@@ -270,6 +275,8 @@ export const gatewayConfigSchema = z
       .strictObject({
         /** Unused dynamically registered clients are forgotten after this long. */
         registrationTtl: duration.default(30 * 86_400_000),
+        /** Lifetime of the gateway's authorization codes (single use). */
+        codeTtl: duration.default(60_000),
         cimd: z
           .strictObject({
             timeout: duration.default(5_000),
@@ -277,6 +284,8 @@ export const gatewayConfigSchema = z
             cacheTtl: duration.default(3_600_000),
             /** Only for tests: lets CIMD documents come from loopback and private addresses. */
             dangerouslyAllowPrivateNetworks: boolean.default(false),
+            /** A PEM file of extra certificate authorities trusted for CIMD fetches (corporate CAs, tests). */
+            extraCaFile: nonEmpty.optional(),
           })
           .default(() => ({
             timeout: 5000,
@@ -295,6 +304,7 @@ export const gatewayConfigSchema = z
       })
       .default(() => ({
         registrationTtl: 30 * 86_400_000,
+        codeTtl: 60_000,
         cimd: { timeout: 5000, maxBytes: 5120, cacheTtl: 3_600_000, dangerouslyAllowPrivateNetworks: false },
         rateLimits: { authorize: 300, token: 600, register: 120 },
       })),
