@@ -5,6 +5,10 @@
  * and Redis (several replicas), pass one test suite.
  *
  * Every operation that makes something single-use is atomic across replicas (Redis: one command or a Lua script).
+ *
+ * Failures: a store that cannot be reached throws StateStoreUnavailableError (state-store.errors.ts) within a
+ * bounded time, never hangs; answer such requests with "try again later". Lifetimes must be positive and finite
+ * (RangeError otherwise). Error messages never contain keys or values.
  */
 export interface StateStore {
   /** Stores `value` under `key` for `ttlMs`, replacing what was there. */
