@@ -141,7 +141,7 @@ const toolSettings = z.strictObject({
 });
 
 /** Knobs of the embedded Docebo emulator, for tenants whose docebo.baseUrl is "sandbox". */
-const sandboxSettings = z.strictObject({
+export const sandboxSettings = z.strictObject({
   accessTokenTtl: duration.default(3_600_000),
   refreshTokenTtl: duration.default(14 * 86_400_000),
   /** Docebo reportedly refuses localhost redirect URIs; off by default so the local demo works. */
@@ -150,6 +150,19 @@ const sandboxSettings = z.strictObject({
   enforcePkce: boolean.default(false),
   rotateRefreshTokens: boolean.default(true),
   requestsPerHour: integer(1).default(1000),
+  /**
+   * Redirect URIs registered in the sandbox's OAuth app besides the tenant's gateway callback (direct-mode clients
+   * redirect straight from Docebo).
+   */
+  redirectUris: z.array(redirectUri).default([]),
+  /** user_level names in /manage/v1/user/session: docebo (super_admin, admin, user) or legacy (godadmin, power_user, user). */
+  userLevelNames: z.enum(['docebo', 'legacy']).default('docebo'),
+  /** page_size above 200: clamp to 200 or answer 400 (Docebo's behaviour is unverified). */
+  pageSizeOverflow: z.enum(['clamp', 'reject']).default('clamp'),
+  /** page=0: served as the first page or answered 400 (unverified). */
+  pageZero: z.enum(['first-page', 'reject']).default('first-page'),
+  /** scope=api for users below superadmin: allow it, reject it, or issue the token without it (unverified). */
+  apiScopeForNonSuperadmins: z.enum(['allow', 'reject', 'downgrade']).default('allow'),
 });
 
 const tenant = z.strictObject({
