@@ -9,6 +9,7 @@ import { DiscoveryModule } from './discovery/discovery.module';
 import { DoceboModule } from './docebo';
 import { HealthModule } from './health/health.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { SandboxModule } from './sandbox/sandbox.module';
 import { StateModule } from './state/state.module';
 import { TenancyModule } from './tenancy';
 import { TokensModule } from './tokens/tokens.module';
@@ -36,6 +37,7 @@ export class AppModule {
         DoceboModule,
         DiscoveryModule,
         OAuthModule,
+        SandboxModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -8,6 +8,7 @@ import { openCors } from './common/cors';
 import { requestId } from './common/request-id';
 import { GATEWAY_CONFIG, type GatewayConfigNamespace } from './config';
 import { MetricsService } from './health/metrics.service';
+import { SandboxService } from './sandbox/sandbox.service';
 import { TenantResolver } from './tenancy';
 
 /**
@@ -23,6 +24,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
 
   app.use(requestId);
   app.use(app.get(MetricsService).middleware);
+  // The embedded Docebo is "another server": its own security headers, its own body parsing, its own errors.
+  app.use('/__sandbox', app.get(SandboxService).handler);
   // JSON APIs and server-rendered pages only: pages that need more (the consent page) set their own policy.
   app.use(
     helmet({

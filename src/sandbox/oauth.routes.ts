@@ -192,16 +192,14 @@ export function oauthRouter(ctx: SandboxContext): Router {
   }
 
   function redirectError(res: Response, request: AuthorizeRequest, e: RedirectError): void {
-    res
-      .set('Cache-Control', 'no-store')
-      .redirect(
-        302,
-        redirectTo(request.redirectUri, {
-          error: e.error,
-          error_description: e.description,
-          state: request.state,
-        }),
-      );
+    res.set('Cache-Control', 'no-store').redirect(
+      302,
+      redirectTo(request.redirectUri, {
+        error: e.error,
+        error_description: e.description,
+        state: request.state,
+      }),
+    );
   }
 
   router.get('/oauth2/authorize', (req, res) => {
