@@ -2,12 +2,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { loggerParams } from './common/logging';
 import { gatewayConfigModule, type LoadedConfig } from './config';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { DoceboModule } from './docebo';
 import { HealthModule } from './health/health.module';
+import { McpModule } from './mcp/mcp.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { StateModule } from './state/state.module';
@@ -37,6 +39,8 @@ export class AppModule {
         DoceboModule,
         DiscoveryModule,
         OAuthModule,
+        AuthModule,
+        McpModule,
         SandboxModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

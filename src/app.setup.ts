@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json, urlencoded } from 'express';
 import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,6 +8,7 @@ import { openCors } from './common/cors';
 import { requestId } from './common/request-id';
 import { GATEWAY_CONFIG, type GatewayConfigNamespace } from './config';
 import { MetricsService } from './health/metrics.service';
+import { McpOriginPolicy } from './mcp/mcp-origin.policy';
 import { SandboxService } from './sandbox/sandbox.service';
 import { TenantResolver } from './tenancy';
 
@@ -39,8 +40,14 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   );
   app.use(app.get(TenantResolver).middleware);
   app.use(openCors);
-  app.use(json({ limit: config.server.bodyLimit }));
-  app.use(urlencoded({ extended: false, limit: config.server.bodyLimit }));
+  app.use(app.get(McpOriginPolicy).middleware);
+  // /mcp reads its own body: the SDK transport answers malformed JSON and oversized bodies as JSON-RPC errors.
+  const exceptMcp =
+    (parser: RequestHandler): RequestHandler =>
+    (req, res, next) =>
+      req.path === '/mcp' ? next() : parser(req, res, next);
+  app.use(exceptMcp(json({ limit: config.server.bodyLimit })));
+  app.use(exceptMcp(urlencoded({ extended: false, limit: config.server.bodyLimit })));
   // Body-parser failures (bad JSON, too large) happen before Nest's filters: answer them in the same shape.
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) =>
     res.headersSent ? next(err) : respondWithError(err, req, res),

@@ -135,9 +135,20 @@ const oauthSettings = z.strictObject({
   doceboAppRedirectUris: z.array(redirectUri).optional(),
 });
 
+/** Groups of MCP tools a tenant can offer (src/mcp/tools); `all` means every group. */
+export const TOOLSET_NAMES = [
+  'all',
+  'profile',
+  'courses',
+  'enrollments',
+  'learning_plans',
+  'users',
+  'search',
+] as const;
+
 const toolSettings = z.strictObject({
   readOnly: boolean.default(false),
-  toolsets: z.array(nonEmpty).min(1).default(['all']),
+  toolsets: z.array(z.enum(TOOLSET_NAMES)).min(1).default(['all']),
 });
 
 /** Knobs of the embedded Docebo emulator, for tenants whose docebo.baseUrl is "sandbox". */
