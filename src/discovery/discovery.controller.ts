@@ -5,6 +5,15 @@ import { DoceboEndpoints } from '../docebo';
 import { CurrentTenant, type Tenant } from '../tenancy';
 
 /**
+ * The scopes clients should ask for. In direct mode clients ask Docebo itself, which knows only its own scope
+ * (`api`, if the tenant uses it) and refuses others: then clients must send the Docebo scope or none.
+ */
+function scopesOf(tenant: Tenant): string[] {
+  if (tenant.config.oauth.mode !== 'direct') return [...RESOURCE_SCOPES];
+  return tenant.config.docebo.scope ? [tenant.config.docebo.scope] : [];
+}
+
+/**
  * Discovery documents, per tenant, public and cacheable for a short while:
  * RFC 9728 protected resource metadata (root and path-inserted), RFC 8414 authorization server metadata and its
  * OpenID-configuration mirror. In path mode the tenant resolver has already moved the tenant segment out of the
@@ -21,7 +30,7 @@ export class DiscoveryController {
     return {
       resource: tenant.urls.mcp,
       authorization_servers: [tenant.urls.issuer],
-      scopes_supported: RESOURCE_SCOPES,
+      scopes_supported: scopesOf(tenant),
       bearer_methods_supported: ['header'],
       resource_name: tenant.displayName,
       resource_documentation: `${tenant.urls.issuer}/`,
@@ -37,7 +46,8 @@ export class DiscoveryController {
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       code_challenge_methods_supported: ['S256'],
-      scopes_supported: [...RESOURCE_SCOPES, OFFLINE_ACCESS],
+      scopes_supported:
+        tenant.config.oauth.mode === 'direct' ? scopesOf(tenant) : [...RESOURCE_SCOPES, OFFLINE_ACCESS],
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${urls.issuer}/`,
     };

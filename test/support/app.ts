@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { parseConfig, type GatewayConfigInput, type LoadedConfig } from '../../src/config';
+import { SandboxService, type Sandbox } from '../../src/sandbox';
 import { freePort } from './ports';
 
 /** JSON log lines the app wrote, parsed. */
@@ -27,6 +28,8 @@ export interface RunningApp {
   port: number;
   logs: LogSink;
   config: LoadedConfig['config'];
+  /** The embedded Docebo of a sandbox tenant (default `demo`), with its controls. */
+  sandbox(tenant?: string): Sandbox;
   close(): Promise<void>;
 }
 
@@ -65,5 +68,10 @@ export async function startApp(input: TestConfig = {}): Promise<RunningApp> {
   });
   configureApp(app);
   await app.listen(port, '127.0.0.1');
-  return { app, url: `http://127.0.0.1:${port}`, port, logs, config, close: () => app.close() };
+  const sandbox = (tenant = 'demo') => {
+    const instance = app.get(SandboxService).get(tenant);
+    if (!instance) throw new Error(`tenant ${tenant} has no embedded sandbox`);
+    return instance;
+  };
+  return { app, url: `http://127.0.0.1:${port}`, port, logs, config, sandbox, close: () => app.close() };
 }
