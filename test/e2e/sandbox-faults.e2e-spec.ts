@@ -13,6 +13,9 @@ beforeEach(() => {
 afterEach(() => sbx.sandbox.reset());
 afterAll(() => sbx.close());
 
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies in assertions
+const json = async (res: Response | Promise<Response>): Promise<Json> => (await (await res).json()) as Json;
+
 function get(path: string, headers: Record<string, string> = {}) {
   return fetch(`${sbx.url}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
 }
@@ -90,7 +93,7 @@ describe('faults by request header (X-Sandbox-Fault)', () => {
   it('answers an unknown directive with 400 naming it, and ignores the header when faultHeader is off', async () => {
     const res = await get('/learn/v1/courses', { 'x-sandbox-fault': 'explode' });
     expect(res.status).toBe(400);
-    expect((await res.json()).message).toContain('unknown directive "explode"');
+    expect((await json(res)).message).toContain('unknown directive "explode"');
     expect((await get('/learn/v1/courses', { 'x-sandbox-fault': 'status=abc' })).status).toBe(400);
     sbx.sandbox.configure({ faultHeader: false });
     expect((await get('/learn/v1/courses', { 'x-sandbox-fault': 'status=503' })).status).toBe(200);
@@ -114,7 +117,7 @@ describe('faults per instance', () => {
     expect((await get('/manage/v1/user/session')).status).toBe(500);
     expect((await get('/learn/v1/courses')).status).toBe(200);
     await admin('POST', '/faults', { rules: [{ retryAfter: 7, status: 429 }], append: true });
-    expect((await (await admin('GET', '/faults')).json()).rules).toHaveLength(2);
+    expect((await json(admin('GET', '/faults'))).rules).toHaveLength(2);
     expect((await admin('DELETE', '/faults')).status).toBe(200);
     expect((await get('/manage/v1/user/session')).status).toBe(200);
     const bad = await admin('POST', '/faults', { status: 200 });
@@ -185,7 +188,7 @@ describe('reset and the other controls', () => {
     token = sbx.sandbox.issueToken('manager').access_token;
     const session = await get('/manage/v1/user/session');
     expect(session.status).toBe(200); // no fault
-    expect((await session.json()).data.user_level).toBe('admin'); // default names again
+    expect((await json(session)).data.user_level).toBe('admin'); // default names again
     expect(sbx.sandbox.stats.snapshot()).toEqual({
       total: 2, // counted since the reset: the 401 and the 200
       calls: { 'GET /manage/v1/user/session': 2 },
@@ -194,7 +197,7 @@ describe('reset and the other controls', () => {
   });
 
   it('revokes and expires over /__admin, and issues tokens for scripts', async () => {
-    const issued = await (await admin('POST', '/tokens', { user: 'manager' })).json();
+    const issued = await json(admin('POST', '/tokens', { user: 'manager' }));
     expect(issued).toMatchObject({
       token_type: 'Bearer',
       access_token: expect.stringMatching(/^[0-9a-f]{40}$/),

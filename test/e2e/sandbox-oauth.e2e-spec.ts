@@ -43,7 +43,7 @@ async function token(
   const headers: Record<string, string> = {};
   if (opts.basic)
     headers.authorization = `Basic ${Buffer.from(`${opts.basic[0]}:${opts.basic[1]}`).toString('base64')}`;
-  let payload: BodyInit;
+  let payload: RequestInit['body'];
   if (opts.encoding === 'json') {
     headers['content-type'] = 'application/json';
     payload = JSON.stringify(body);
