@@ -226,18 +226,24 @@ export class DoceboUserApi {
     return (await this.get(path`/learn/v1/enrollments/${courseId}/${userId}`, s.single(s.enrollmentDetail)))
       .data;
   }
-  async enroll(
-    courseId: number,
-    userId: number,
-    options: EnrollOptions = {},
-  ): Promise<Record<string, unknown>> {
+  /**
+   * Enrolls one user. Docebo may answer 2xx and still list the enrollment under `errors` (already enrolled,
+   * seat limits); those messages are returned, empty when it worked.
+   */
+  async enroll(courseId: number, userId: number, options: EnrollOptions = {}): Promise<{ errors: string[] }> {
     const body = {
       level: ENROLLMENT_LEVEL[options.level ?? 'learner'],
       date_begin_validity: options.dateBeginValidity,
       date_expire_validity: options.dateExpireValidity,
       session_id: options.sessionId,
     };
-    return this.write('POST', path`/learn/v1/enrollments/${courseId}/${userId}`, body, s.anyObject);
+    const answer = await this.write(
+      'POST',
+      path`/learn/v1/enrollments/${courseId}/${userId}`,
+      body,
+      s.anyObject,
+    );
+    return { errors: itemErrors((answer as { data?: unknown }).data) };
   }
   /** Bulk enrollment; Docebo reports per-item failures in `errors` with a 2xx status (§6 [C R2]). */
   async enrollMany(request: BulkEnrollment): Promise<s.BulkEnrollResult> {
@@ -326,6 +332,17 @@ export class DoceboUserApi {
   globalSearch(criteria: string, options: PageOptions = {}): Promise<Page<s.SearchResult>> {
     return this.list('/manage/v1/globalsearch/search', s.searchResult, options, { criteria });
   }
+}
+
+/** Messages of the `errors` list Docebo puts in 2xx answers of writes (§6 [C R2]), whatever their shape. */
+export function itemErrors(data: unknown): string[] {
+  const errors = data && typeof data === 'object' ? (data as { errors?: unknown }).errors : undefined;
+  if (!Array.isArray(errors)) return [];
+  return errors.map((e) => {
+    if (typeof e === 'string') return e;
+    const message = e && typeof e === 'object' ? (e as { message?: unknown }).message : undefined;
+    return typeof message === 'string' ? message : JSON.stringify(e);
+  });
 }
 
 /** Fetches pages one after another while Docebo says there are more, up to `maxItems`. */

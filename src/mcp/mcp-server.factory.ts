@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal';
 import { DoceboApiError, DoceboClient } from '../docebo';
 import { MetricsService } from '../health/metrics.service';
 import { toolsFor } from './tool-registry';
-import { ToolInputError, type AnyTool, type ToolContext } from './tools';
+import { ToolError, type AnyTool, type ToolContext } from './tools';
 import { capText } from './tools/text';
 
 /** What one HTTP request learned while its tools ran. */
@@ -106,7 +106,7 @@ export class McpServerFactory {
         structuredContent: structured as Record<string, unknown>,
       };
     } catch (e) {
-      if (e instanceof ToolInputError) {
+      if (e instanceof ToolError) {
         outcome('tool_error');
         return failure(e.message);
       }

@@ -23,9 +23,12 @@ export interface ToolOutput<O> {
   readonly text: string;
 }
 
-/** A tool mistake the caller can fix (a bad cursor, contradictory arguments): an isError result with this message. */
-export class ToolInputError extends Error {
-  override readonly name = 'ToolInputError';
+/**
+ * A failure the caller can understand and act on (a bad cursor, Docebo declining one item of a write): the tool
+ * answers an isError result with exactly this message.
+ */
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
 }
 
 export interface ToolDefinition<
@@ -44,7 +47,7 @@ export interface ToolDefinition<
   readonly outputSchema: O;
   /** readOnlyHint decides the scope a call needs (docebo.read or docebo.write) and whether read-only tenants see it. */
   readonly annotations: ToolAnnotations & { readOnlyHint: boolean };
-  /** Returns data, or throws DoceboApiError / ToolInputError; the framework turns those into isError results. */
+  /** Returns data, or throws DoceboApiError / ToolError; the framework turns those into isError results. */
   handler(args: z.output<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolOutput<z.output<z.ZodObject<O>>>>;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Page } from '../../docebo';
-import { ToolInputError } from './define-tool';
+import { ToolError } from './define-tool';
 
 /**
  * Opaque cursors for list tools: the next Docebo page (and Docebo's own cursor, if any), tied to the query that
@@ -41,11 +41,9 @@ export function readCursor(
   }
   const parsed = cursorSchema.safeParse(decoded);
   if (!parsed.success)
-    throw new ToolInputError('The cursor is not valid; call the tool again without a cursor to start over.');
+    throw new ToolError('The cursor is not valid; call the tool again without a cursor to start over.');
   if (parsed.data.q !== fingerprint(query))
-    throw new ToolInputError(
-      'The cursor belongs to a different query; call the tool again without a cursor.',
-    );
+    throw new ToolError('The cursor belongs to a different query; call the tool again without a cursor.');
   return { page: parsed.data.p, doceboCursor: parsed.data.c };
 }
 
