@@ -174,6 +174,8 @@ export const sandboxSettings = z.strictObject({
   pageZero: z.enum(['first-page', 'reject']).default('first-page'),
   /** scope=api for users below superadmin: allow it, reject it, or issue the token without it (unverified). */
   apiScopeForNonSuperadmins: z.enum(['allow', 'reject', 'downgrade']).default('allow'),
+  /** The sandbox's /__admin controls (reset, faults, tokens); turn them off on a demo shared with strangers. */
+  adminEndpoints: boolean.default(true),
 });
 
 const tenant = z.strictObject({

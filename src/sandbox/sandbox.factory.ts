@@ -136,7 +136,10 @@ export function createSandbox(options: SandboxOptions & SandboxHooks = {}): Sand
   };
 
   const router = sandbox.router;
-  router.use('/__admin', adminRouter(sandbox));
+  const admin = adminRouter(sandbox);
+  router.use('/__admin', (req: Request, res: Response, next: NextFunction) =>
+    ctx.settings.adminEndpoints ? admin(req, res, next) : next(),
+  );
   router.use(guard(ctx, faults, stats, budget));
   router.use(oauthRouter(ctx));
   router.use(doceboHeaders);

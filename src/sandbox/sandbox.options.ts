@@ -75,6 +75,8 @@ export const sandboxSettingsSchema = z.strictObject({
   apiScopeForNonSuperadmins: z.enum(['allow', 'reject', 'downgrade']).default('allow'),
   /** Which user a client_credentials token acts as [?]. */
   clientCredentialsUser: z.string().min(1).default('admin'),
+  /** Whether `/__admin/…` (reset, faults, tokens, settings) is served; off for a demo shared with strangers. */
+  adminEndpoints: z.boolean().default(true),
   /** Whether requests may inject faults with the X-Sandbox-Fault header. */
   faultHeader: z.boolean().default(true),
   /** Seed of the deterministic data generator. */

@@ -18,7 +18,7 @@ import type { UserLevel } from './sandbox.options';
 /**
  * The seeded LMS: the same data for the same seed, every time (a small PRNG, no Math.random, no clock), with stable
  * integer ids in separate ranges so a client that mixes them up gets a 404:
- * users 12301+, courses 1001–1300, categories 11–18, ILT sessions 7001+, learning plans 501–512, groups 301–305,
+ * users 12301+, courses 1001–1840 (300 e-learning, 270 classroom, 270 webinar), categories 11–18, ILT sessions 7001+, learning plans 501–512, groups 301–305,
  * branches 1–7, catalogs 0–4, enrollments 900001+.
  */
 
@@ -111,10 +111,15 @@ const TOPICS: [string, string, number][] = [
 ]; // prettier-ignore
 
 const FORMATS: [string, CourseType][] = [
-  ['Essentials', 'elearning'], ['Fundamentals', 'elearning'], ['Advanced', 'elearning'],
-  ['in Practice', 'elearning'], ['Refresher', 'elearning'], ['Deep Dive', 'elearning'],
-  ['Classroom Workshop', 'classroom'], ['Bootcamp', 'classroom'],
-  ['Live Webinar', 'webinar'], ['Q&A Webinar', 'webinar'],
+  ['Essentials', 'elearning'], ['Fundamentals', 'elearning'], ['Advanced', 'elearning'], ['in Practice', 'elearning'],
+  ['Refresher', 'elearning'], ['Deep Dive', 'elearning'], ['Quick Start', 'elearning'], ['Masterclass', 'elearning'],
+  ['Certification Prep', 'elearning'], ['Microlearning', 'elearning'],
+  ['Classroom Workshop', 'classroom'], ['Bootcamp', 'classroom'], ['Hands-on Lab', 'classroom'],
+  ['Instructor-led Training', 'classroom'], ['Intensive Seminar', 'classroom'], ['Team Workshop', 'classroom'],
+  ['Field Day', 'classroom'], ['Onsite Clinic', 'classroom'], ['Practicum', 'classroom'],
+  ['Live Webinar', 'webinar'], ['Q&A Webinar', 'webinar'], ['Virtual Workshop', 'webinar'], ['Expert Panel', 'webinar'],
+  ['Live Demo', 'webinar'], ['Office Hours', 'webinar'], ['Virtual Classroom', 'webinar'], ['Webinar Series', 'webinar'],
+  ['Lunch & Learn', 'webinar'],
 ]; // prettier-ignore
 
 const LOCATIONS = [

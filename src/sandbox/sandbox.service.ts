@@ -56,6 +56,7 @@ export class SandboxService {
       pageSizeOverflow: sandbox.pageSizeOverflow,
       pageZero: sandbox.pageZero,
       apiScopeForNonSuperadmins: sandbox.apiScopeForNonSuperadmins,
+      adminEndpoints: sandbox.adminEndpoints,
       onError: (e) =>
         this.logger.error({ err: e, tenant: tenant.id }, 'Unexpected error in the Docebo sandbox'),
     });

@@ -71,6 +71,14 @@ describe('the gateway serves the embedded sandbox at /__sandbox/{tenant}', () =>
     expect(((await me.json()) as { data: { username: string } }).data.username).toBe('learner');
   });
 
+  it('exposes the instance’s controls at /__sandbox/demo/__admin by default', async () => {
+    const stats = await fetch(`${sandboxBase}/__admin/stats`);
+    expect(stats.status).toBe(200);
+    expect(await stats.json()).toMatchObject({
+      calls: expect.objectContaining({ 'GET /oauth2/authorize': expect.any(Number) }),
+    });
+  });
+
   it('answers 404 for a tenant that has no sandbox', async () => {
     const res = await fetch(`${gw.url}/__sandbox/nobody/oauth2/authorize`);
     expect(res.status).toBe(404);
@@ -87,7 +95,7 @@ describe('sandbox instances follow the tenant configuration', () => {
       tenants: {
         demo: {
           docebo: { baseUrl: 'sandbox', clientId: 'demo-app', clientSecret: 'demo-secret' },
-          sandbox: { redirectUris: ['https://claude.ai/api/mcp/auth_callback'] },
+          sandbox: { redirectUris: ['https://claude.ai/api/mcp/auth_callback'], adminEndpoints: false },
         },
         acme: { docebo: { baseUrl: 'https://acme.docebosaas.com', clientId: 'a', clientSecret: 'b' } },
       },
@@ -104,6 +112,12 @@ describe('sandbox instances follow the tenant configuration', () => {
     }
     // the default sandbox client is not this tenant's app
     expect((await fetch(authorizeUrl(base, `${gw.url}/t/demo/oauth2/callback`))).status).toBe(400);
+  });
+
+  it('hides the /__admin controls when the tenant turns them off', async () => {
+    const res = await fetch(`${gw.url}/__sandbox/demo/__admin/stats`);
+    expect(res.status).toBe(401); // just another unauthenticated Docebo path
+    expect(await res.json()).toMatchObject({ status: 401 });
   });
 
   it('serves no sandbox for a tenant that points at a real Docebo', async () => {
