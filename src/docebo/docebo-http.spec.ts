@@ -88,7 +88,10 @@ beforeAll(async () => {
 });
 afterAll(() => running.close());
 beforeEach(() => {
-  running.sandbox.reset();
+  // Faults and counters are cleared for every test, and tokens are fresh (some tests revoke theirs). No test here
+  // changes the data; the one that changes settings resets the whole sandbox (a seed rebuild is slow).
+  running.sandbox.faults.clear();
+  running.sandbox.stats.reset();
   adminToken = running.sandbox.issueToken('admin').access_token;
   learnerToken = running.sandbox.issueToken('learner').access_token;
 });
@@ -327,13 +330,18 @@ describe('retries', () => {
 
   it("the sandbox's own hourly limit (429, Retry-After ≈ 1 h) fails at once", async () => {
     const { as, clock } = clientFor(running.url);
+    running.sandbox.reset(); // a fresh per-IP window
     running.sandbox.configure({ requestsPerHour: 1 });
-    const api = as(learnerToken);
-    await api.session();
-    const error = await failure(api.session());
-    expect(error.kind).toBe('rate_limited');
-    expect(error.retryAfterSeconds).toBeGreaterThan(3500);
-    expect(clock.sleeps).toEqual([]);
+    try {
+      const api = as(running.sandbox.issueToken('learner').access_token);
+      await api.session();
+      const error = await failure(api.session());
+      expect(error.kind).toBe('rate_limited');
+      expect(error.retryAfterSeconds).toBeGreaterThan(3500);
+      expect(clock.sleeps).toEqual([]);
+    } finally {
+      running.sandbox.reset();
+    }
   });
 
   it('a GET answered 500 is not retried (only 429, 502–504, timeouts and network errors are)', async () => {
