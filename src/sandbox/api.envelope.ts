@@ -112,17 +112,21 @@ export interface ListBody<T> {
   _links?: Record<string, string>[];
 }
 
-/** One page of an already filtered and sorted list, in Docebo's envelope. */
-export function listBody<T>(
+/**
+ * One page of an already filtered and sorted list, in Docebo's envelope. `map` turns the raw entries of the page into
+ * response items (only the page's, so a long list costs what one page costs).
+ */
+export function listBody<T, U = T>(
   all: readonly T[],
   paging: Paging,
-  extra: { cursor?: string; links?: { path: string; query: QueryParams } } = {},
-): ListBody<T> {
+  extra: { cursor?: string; links?: { path: string; query: QueryParams }; map?: (item: T) => U } = {},
+): ListBody<U> {
   const { page, pageSize, withTotal } = paging;
   const start = (page - 1) * pageSize;
-  const items = all.slice(start, start + pageSize);
+  const slice = all.slice(start, start + pageSize);
+  const items = extra.map ? slice.map(extra.map) : (slice as unknown as U[]);
   const totalPages = Math.ceil(all.length / pageSize);
-  const data: ListData<T> = {
+  const data: ListData<U> = {
     items,
     count: items.length,
     has_more_data: start + pageSize < all.length,
@@ -132,7 +136,7 @@ export function listBody<T>(
   };
   if (withTotal) data.total_count = all.length;
   if (extra.cursor) data.cursor = extra.cursor;
-  const body: ListBody<T> = { data, version: RESPONSE_VERSION };
+  const body: ListBody<U> = { data, version: RESPONSE_VERSION };
   if (extra.links) {
     const { path, query } = extra.links;
     const at = (p: number | string) =>
@@ -157,6 +161,8 @@ export function readSortDir(q: QueryParams, name: string, fallback: SortDir): So
   return value;
 }
 
+const collator = new Intl.Collator('en', { sensitivity: 'base' });
+
 /** Sorts a copy by a key, ties broken by id so pages never overlap. */
 export function sortBy<T extends { id: number }>(
   items: readonly T[],
@@ -170,7 +176,7 @@ export function sortBy<T extends { id: number }>(
     let c: number;
     if (ka === null || kb === null) c = ka === kb ? 0 : ka === null ? -1 : 1;
     else if (typeof ka === 'number' && typeof kb === 'number') c = ka - kb;
-    else c = String(ka).localeCompare(String(kb), 'en', { sensitivity: 'base' });
+    else c = collator.compare(String(ka), String(kb));
     return c !== 0 ? c * sign : a.id - b.id;
   });
 }

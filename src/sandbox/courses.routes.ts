@@ -133,12 +133,7 @@ export function coursesRouter(ctx: SandboxContext): Router {
     );
     const sortKey = COURSE_SORTS[q.get('sort_by') ?? ''];
     const sorted = sortKey ? sortBy(courses, sortKey, readSortDir(q, 'sort_by_direction', 'asc')) : courses;
-    res.json(
-      listBody(
-        sorted.map((c) => courseListItem(ctx, c)),
-        paging,
-      ),
-    );
+    res.json(listBody(sorted, paging, { map: (c) => courseListItem(ctx, c) }));
   });
 
   // Detail uses `type` where the list says `course_type` [C R1 contract test].
@@ -267,10 +262,13 @@ export function coursesRouter(ctx: SandboxContext): Router {
     if (!catalog) throw notFound(`Catalog ${id} not found.`);
     const q = QueryParams.of(req);
     const paging = readPaging(q, CATALOG_PAGE_SIZE, ctx.settings);
-    const items = catalog.items
-      .map((i) => catalogItem(ctx, i, user))
-      .filter((i) => matchesText(q.get('search_text'), i.item_name, i.item_code));
-    res.json(listBody(items, paging));
+    const search = q.get('search_text');
+    const items = catalog.items.filter((i) => {
+      const entry =
+        i.type === 'course' ? ctx.data.coursesById.get(i.id)! : ctx.data.learningPlansById.get(i.id)!;
+      return matchesText(search, 'name' in entry ? entry.name : entry.title, entry.code);
+    });
+    res.json(listBody(items, paging, { map: (i) => catalogItem(ctx, i, user) }));
   });
 
   return router;

@@ -229,20 +229,26 @@ export function enrollmentsRouter(ctx: SandboxContext): Router {
       (to === undefined || dateMs(updatedAt) <= to) &&
       matchesText(search, ...text);
 
-    const courseItems = [...ctx.data.enrollments.values()]
-      .filter((e) => {
-        const c = ctx.data.coursesById.get(e.courseId)!;
-        return keep(e.userId, c.id, c.type, e.status, e.updatedAt, c.name, c.code);
-      })
-      .map((e) => ({ order: e.id, item: courseEnrollmentItem(ctx, e) as Record<string, unknown> }));
-    const lpItems = [...ctx.data.lpEnrollments.values()]
-      .filter((e) => {
-        const p = ctx.data.learningPlansById.get(e.learningPlanId)!;
-        return keep(e.userId, p.id, 'learning_plan', e.status, e.updatedAt, p.title, p.code);
-      })
-      .map((e) => ({ order: e.id, item: lpEnrollmentItem(ctx, e) as Record<string, unknown> }));
-    const items = [...courseItems, ...lpItems].sort((a, b) => a.order - b.order).map((x) => x.item);
-    res.json(listBody(items, paging, { cursor }));
+    type Entry = { course: SandboxEnrollment } | { plan: SandboxLpEnrollment };
+    const entries: (Entry & { order: number })[] = [];
+    for (const e of ctx.data.enrollments.values()) {
+      const c = ctx.data.coursesById.get(e.courseId)!;
+      if (keep(e.userId, c.id, c.type, e.status, e.updatedAt, c.name, c.code))
+        entries.push({ order: e.id, course: e });
+    }
+    for (const e of ctx.data.lpEnrollments.values()) {
+      const p = ctx.data.learningPlansById.get(e.learningPlanId)!;
+      if (keep(e.userId, p.id, 'learning_plan', e.status, e.updatedAt, p.title, p.code))
+        entries.push({ order: e.id, plan: e });
+    }
+    entries.sort((a, b) => a.order - b.order);
+    res.json(
+      listBody(entries, paging, {
+        cursor,
+        map: (x): Record<string, unknown> =>
+          'course' in x ? courseEnrollmentItem(ctx, x.course) : lpEnrollmentItem(ctx, x.plan),
+      }),
+    );
   });
 
   router.get('/learn/v1/enrollments/:courseId/:userId', (req, res) => {

@@ -144,11 +144,10 @@ export function manageRouter(ctx: SandboxContext): Router {
     // Default order: first_name, descending [C R2 "default - desc"].
     const sorted = sortBy(users, key, readSortDir(q, 'sort_dir', 'desc'));
     res.json(
-      listBody(
-        sorted.map((u) => userListItem(ctx, u)),
-        paging,
-        { links: { path: '/manage/v1/user', query: q } },
-      ),
+      listBody(sorted, paging, {
+        links: { path: '/manage/v1/user', query: q },
+        map: (u) => userListItem(ctx, u),
+      }),
     );
   });
 
@@ -213,12 +212,7 @@ export function manageRouter(ctx: SandboxContext): Router {
     const team = ctx.data
       .subordinatesOf(id)
       .filter((u) => matchesText(q.get('search_text'), u.firstName, u.lastName, u.username));
-    res.json(
-      listBody(
-        team.map((u) => userListItem(ctx, u)),
-        paging,
-      ),
-    );
+    res.json(listBody(team, paging, { map: (u) => userListItem(ctx, u) }));
   });
 
   router.get('/manage/v1/group', (req, res) => {
@@ -317,12 +311,7 @@ export function manageRouter(ctx: SandboxContext): Router {
         canSee(ctx, actor, u.id) &&
         matchesText(q.get('search_text'), u.firstName, u.lastName, u.username),
     );
-    res.json(
-      listBody(
-        users.map((u) => userListItem(ctx, u)),
-        paging,
-      ),
-    );
+    res.json(listBody(users, paging, { map: (u) => userListItem(ctx, u) }));
   });
 
   // Keyword search over courses and learning plans [C R2 ManageGlobalsearchSearchData, R1].

@@ -188,6 +188,7 @@ export class SandboxData {
   /** Learning-plan enrollments by `${learningPlanId}:${userId}`. */
   readonly lpEnrollments = new Map<string, SandboxLpEnrollment>();
   private nextEnrollmentId: number;
+  private readonly teams = new Map<number, SandboxUser[]>();
 
   constructor(
     readonly users: readonly SandboxUser[],
@@ -212,6 +213,8 @@ export class SandboxData {
     this.groupsById = byId(groups);
     this.branchesById = byId(branches);
     this.catalogsById = byId(catalogs);
+    for (const u of users)
+      if (u.managerId !== null) this.teams.set(u.managerId, [...(this.teams.get(u.managerId) ?? []), u]);
     for (const e of enrollments) this.enrollments.set(`${e.courseId}:${e.userId}`, e);
     for (const e of lpEnrollments) this.lpEnrollments.set(`${e.learningPlanId}:${e.userId}`, e);
     this.nextEnrollmentId =
@@ -226,7 +229,7 @@ export class SandboxData {
 
   /** Direct reports of a manager, by id order. */
   subordinatesOf(managerId: number): SandboxUser[] {
-    return this.users.filter((u) => u.managerId === managerId);
+    return [...(this.teams.get(managerId) ?? [])];
   }
 
   enrollment(courseId: number, userId: number): SandboxEnrollment | undefined {
