@@ -31,15 +31,17 @@ export const searchCourses = defineTool({
     nextCursor: z.string().optional(),
   },
   annotations: { readOnlyHint: true, openWorldHint: false, idempotentHint: true },
-  async handler({ query, limit, cursor }, { docebo }) {
+  async handler({ query, limit, cursor }, { docebo, progress }) {
     const key = { query: query ?? '', limit };
     const { page } = readCursor(cursor, key);
+    await progress(0, 1, 'Searching the Docebo catalog');
     const result = await docebo.listCourses({
       search: query || undefined,
       page,
       pageSize: limit,
       withTotal: page === 1,
     });
+    await progress(1, 1, `Found ${result.items.length} course(s)`);
     const courses = result.items.map((c) => ({
       id: c.id_course,
       name: c.name,
