@@ -352,12 +352,13 @@ export async function* iteratePages<T>(
 ): AsyncGenerator<T> {
   let yielded = 0;
   let cursor: string | undefined;
-  for (let page = 1; ; page++) {
+  for (let page = 1; yielded < maxItems; page++) {
     const result = await fetchPage(page, cursor);
-    for (const item of result.items) {
-      if (yielded++ >= maxItems) return;
+    for (const item of result.items.slice(0, maxItems - yielded)) {
+      yielded++;
       yield item;
     }
+    // Each page costs a call against the tenant's hourly budget: never fetch one whose items would not be used.
     if (!result.hasMore || result.items.length === 0) return;
     cursor = result.cursor ?? cursor;
   }
