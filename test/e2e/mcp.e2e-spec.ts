@@ -1,11 +1,8 @@
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TokenService } from '../../src/tokens/token.service';
 import { startApp, type RunningApp, type TestConfig } from '../support/app';
 import { approveAs, connectHeadless, HeadlessProvider } from '../support/headless-oauth';
-import { json } from '../support/json';
 
 const SANDBOX_DOCEBO = { baseUrl: 'sandbox', clientId: 'sandbox-client', clientSecret: 'sandbox-secret' };
 const LEARNER_TOOLS = ['get_my_profile', 'search_courses', 'get_course', 'list_my_enrollments'];
