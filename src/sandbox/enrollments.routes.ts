@@ -30,15 +30,22 @@ const TYPES = new Set(['elearning', 'classroom', 'webinar', 'learning_plan']);
 const PAGING_PARAMS = new Set(['page', 'page_size', 'get_total_count', 'cursor', 'get_cursor']);
 
 // Bodies: integers may arrive as numbers (JSON) or digit strings (forms).
-const int = z.union([
-  z.number().int(),
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+$/, 'must be an integer')
-    .transform(Number),
-]);
-const ids = z.union([z.array(int), int.transform((v) => [v])]);
+const int = z.union(
+  [
+    z.number().int(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ],
+  {
+    error: 'must be an integer',
+  },
+);
+const ids = z.union([z.array(int), int.transform((v) => [v])], {
+  error: 'must be an integer or a list of integers',
+});
 const level = int.refine(
   (v) => v in ENROLLMENT_LEVEL_NAMES,
   'must be 3 (learner), 4 (tutor) or 6 (instructor)',
@@ -47,7 +54,8 @@ const date = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/, 'must be a date as YYYY-MM-DD or YYYY-MM-DD HH:MM:SS')
-  .transform((v) => (v.length === 10 ? `${v} 00:00:00` : v.length === 16 ? `${v}:00` : v));
+  .transform((v) => (v.length === 10 ? `${v} 00:00:00` : v.length === 16 ? `${v}:00` : v))
+  .refine((v) => doceboDate(Date.parse(`${v.replace(' ', 'T')}Z`) || 0) === v, 'is not a valid date');
 const assignmentType = z.enum(['mandatory', 'required', 'recommended', 'optional']);
 
 const enrollFields = {

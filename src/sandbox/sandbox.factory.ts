@@ -264,6 +264,12 @@ function errorHandler(onError?: (error: unknown) => void) {
       res.status(err.status).set(headers).json(apiErrorBody(err.status, err.message));
       return;
     }
+    // Express's own client errors (a path parameter that does not decode): 4xx with a status of their own.
+    const status = (err as { status?: unknown } | null)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json(apiErrorBody(status, 'The request URL or body is malformed.'));
+      return;
+    }
     onError?.(err);
     res.status(500).json(apiErrorBody(500, 'An internal server error occurred.'));
   };

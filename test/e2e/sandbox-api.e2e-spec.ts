@@ -171,6 +171,12 @@ describe('list envelope and paging', () => {
     expect((await call('learner', '/learn/v1/courses?page=0')).status).toBe(400);
   });
 
+  it('answers malformed URLs with 400, never 500', async () => {
+    const res = await call('learner', '/learn/v1/courses/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ status: 400, message: 'The request URL or body is malformed.' });
+  });
+
   it('answers bad paging values with 400', async () => {
     for (const q of ['page_size=0', 'page=-1', 'page=abc', 'page_size=1.5']) {
       expect([q, (await call('learner', `/learn/v1/courses?${q}`)).status]).toEqual([q, 400]);
@@ -452,6 +458,14 @@ describe('enrollments: writing', () => {
       json: { status: 'done' },
     });
     expect(badStatus.status).toBe(400);
+    const badDate = await call('admin', `/learn/v1/enrollments/${course.id}/${learnerId()}`, {
+      method: 'PUT',
+      json: { status: 2, date_complete: '2025-13-45' },
+    });
+    expect(badDate.body).toMatchObject({
+      status: 400,
+      message: 'Invalid field "date_complete": is not a valid date.',
+    });
     expect(
       (await call('admin', `/learn/v1/enrollments/${course.id}/${learnerId()}`, { method: 'PUT', json: {} }))
         .status,
