@@ -227,6 +227,20 @@ describe('courses, sessions, categories, catalogs', () => {
     });
   });
 
+  it('listCourseSessions: the ILT sessions of a classroom course', async () => {
+    const course = data().courses.find((c) => c.type === 'classroom')!;
+    const sessions = data().sessions.filter((s) => s.courseId === course.id);
+    const page = await learner.listCourseSessions(course.id);
+    expect(page.items.map((s) => s.id)).toEqual(sessions.map((s) => s.id));
+    expect(page.items[0].name).toBe(sessions[0].name);
+    expect(page.hasMore).toBe(false);
+  });
+
+  it('listCourseSessions: an e-learning course has none', async () => {
+    const course = data().courses.find((c) => c.type === 'elearning')!;
+    expect((await learner.listCourseSessions(course.id)).items).toEqual([]);
+  });
+
   it('listCategories and getCategory', async () => {
     const all = await learner.listCategories();
     expect(all.items).toHaveLength(data().categories.length);
@@ -343,7 +357,7 @@ describe('learning plans', () => {
   });
 });
 
-describe('groups and branches', () => {
+describe('groups, branches, search', () => {
   it('listGroups and listGroupMembers', async () => {
     const groups = await admin.listGroups();
     expect(groups.items.map((g) => g.group_id)).toEqual(
@@ -364,6 +378,20 @@ describe('groups and branches', () => {
         .map((u) => u.id)
         .sort(),
     );
+  });
+
+  it('globalSearch: courses and plans matching the criteria', async () => {
+    const page = await learner.globalSearch('Kubernetes');
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items[0]).toMatchObject({ type: 'course' });
+    expect(page.totalCount).toBe(data().courses.filter((c) => c.name.includes('Kubernetes')).length);
+  });
+
+  it('globalSearch pages through the results with page_size', async () => {
+    const all = await collectPages((page) => learner.globalSearch('Kubernetes', { page, pageSize: 4 }));
+    const expected = data().courses.filter((c) => c.name.includes('Kubernetes')).length;
+    expect(all).toHaveLength(expected);
+    expect(new Set(all.map((r) => r.id)).size).toBe(expected);
   });
 });
 

@@ -91,16 +91,20 @@ export interface EnrollmentUpdate {
   dateExpireValidity?: string;
 }
 
-function pageQuery(options: PageOptions): Record<string, QueryValue> {
-  const pageSize =
-    options.pageSize === undefined
-      ? undefined
-      : Math.min(Math.max(1, Math.floor(options.pageSize)), MAX_PAGE_SIZE);
+/** 1-based page and a page size within 1–200, each left undefined when not asked for. */
+function normalizePaging(options: PageOptions): { page?: number; pageSize?: number } {
   return {
     page: options.page === undefined ? undefined : Math.max(1, Math.floor(options.page)),
-    page_size: pageSize,
-    get_total_count: options.withTotal ? 1 : undefined,
+    pageSize:
+      options.pageSize === undefined
+        ? undefined
+        : Math.min(Math.max(1, Math.floor(options.pageSize)), MAX_PAGE_SIZE),
   };
+}
+
+function pageQuery(options: PageOptions): Record<string, QueryValue> {
+  const { page, pageSize } = normalizePaging(options);
+  return { page, page_size: pageSize, get_total_count: options.withTotal ? 1 : undefined };
 }
 
 function toPage<T>(
@@ -191,8 +195,11 @@ export class DoceboUserApi {
   async getCourse(courseId: number): Promise<s.CourseDetail> {
     return (await this.get(path`/learn/v1/courses/${courseId}`, s.single(s.courseDetail))).data;
   }
-  listCourseSessions(courseId: number, options: PageOptions = {}): Promise<Page<s.CourseSession>> {
-    return this.list(path`/learn/v1/courses/${courseId}/sessions`, s.courseSession, options);
+  /** All ILT/webinar sessions of a course, in one page: Docebo does not page this endpoint (§5.6 [C R2]). */
+  async listCourseSessions(courseId: number): Promise<Page<s.CourseSession>> {
+    const { data } = await this.get(path`/learn/v1/courses/${courseId}/sessions`, s.courseSessions);
+    const items = Array.isArray(data) ? data : (data.sessions ?? data.items ?? []);
+    return { items, page: 1, pageSize: items.length, hasMore: false };
   }
   listCategories(options: PageOptions & { search?: string } = {}): Promise<Page<s.Category>> {
     return this.list('/learn/v1/categories', s.category, options, { search_text: options.search });
@@ -329,8 +336,26 @@ export class DoceboUserApi {
   listBranchUsers(branchId: number, options: PageOptions = {}): Promise<Page<s.UserListItem>> {
     return this.list(path`/manage/v1/orgchart/${branchId}/users`, s.userListItem, options);
   }
-  globalSearch(criteria: string, options: PageOptions = {}): Promise<Page<s.SearchResult>> {
-    return this.list('/manage/v1/globalsearch/search', s.searchResult, options, { criteria });
+  /** Keyword search over courses, learning plans and other content (§5.8). */
+  async globalSearch(criteria: string, options: PageOptions = {}): Promise<Page<s.SearchResult>> {
+    const { page = 1, pageSize } = normalizePaging(options);
+    const { data } = await this.get('/manage/v1/globalsearch/search', s.globalSearchResponse, {
+      criteria,
+      page,
+      page_size: pageSize,
+      // R2 pages with the `from` offset, R1 with `page` (§5.8): send both, they agree.
+      from: pageSize === undefined ? undefined : (page - 1) * pageSize,
+    });
+    const items = data.results ?? data.items ?? [];
+    const total = data.grand_total ?? data.total_count;
+    return {
+      items,
+      page,
+      pageSize: pageSize ?? items.length,
+      hasMore:
+        typeof data.end_of_results === 'boolean' ? !data.end_of_results : (data.has_more_data ?? false),
+      ...(total !== null && total !== undefined ? { totalCount: total } : {}),
+    };
   }
 }
 

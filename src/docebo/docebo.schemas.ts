@@ -119,6 +119,26 @@ export const courseSession = z.looseObject({
 });
 export type CourseSession = z.output<typeof courseSession>;
 
+/**
+ * `GET /learn/v1/courses/{id}/sessions` is not a list envelope: R2 answers `data.{current_location, is_enrolled,
+ * sessions}`, the sessions "indexed by the unique ID of the session" (an array or an object keyed by id) [C R2
+ * LearnCourseSessionsData]; R4 reads the same endpoint as `data.items` or a bare `data` array [I]. All are accepted.
+ */
+export const courseSessions = z.looseObject({
+  data: z.union([
+    z.array(courseSession),
+    z.looseObject({
+      sessions: z
+        .union([
+          z.array(courseSession),
+          z.record(z.string(), courseSession).transform((r) => Object.values(r)),
+        ])
+        .nullish(),
+      items: z.array(courseSession).nullish(),
+    }),
+  ]),
+});
+
 export const category = z.looseObject({});
 export const catalog = z.looseObject({});
 export type Category = z.output<typeof category>;
@@ -187,6 +207,21 @@ export const searchResult = z.looseObject({});
 export type Group = z.output<typeof group>;
 export type Branch = z.output<typeof branch>;
 export type SearchResult = z.output<typeof searchResult>;
+
+/**
+ * `GET /manage/v1/globalsearch/search` is not a list envelope either: `data.{results, grand_total, next_from,
+ * end_of_results}`, paged by the `from` offset [C R2 ManageGlobalsearchSearchData]. The list envelope is accepted too.
+ */
+export const globalSearchResponse = z.looseObject({
+  data: z.looseObject({
+    results: z.array(searchResult).nullish(),
+    grand_total: num,
+    end_of_results: z.boolean().nullish(),
+    items: z.array(searchResult).nullish(),
+    has_more_data: z.boolean().nullish(),
+    total_count: num,
+  }),
+});
 
 /** A generic item whose shape the gateway does not rely on (write acknowledgements). */
 export const anyObject = z.looseObject({});
