@@ -13,7 +13,7 @@ import {
   toDoceboLevel,
   type DoceboUserApi,
 } from './docebo.client';
-import type { Page } from './docebo.schemas';
+import { courseSessions, type Page } from './docebo.schemas';
 
 /**
  * The typed Docebo API (DoceboUserApi) against the sandbox Docebo on a loopback port: every method's happy path with
@@ -241,6 +241,13 @@ describe('courses, sessions, categories, catalogs', () => {
     expect((await learner.listCourseSessions(course.id)).items).toEqual([]);
   });
 
+  it('course sessions indexed by id (R2: "indexed by the unique ID of the session") parse as a list', () => {
+    const parsed = courseSessions.parse({
+      data: { sessions: { '7001': { id: 7001, name: 'A' }, '7002': { id: 7002, name: 'B' } } },
+    });
+    expect(parsed.data).toMatchObject({ sessions: [{ id: 7001 }, { id: 7002 }] });
+  });
+
   it('listCategories and getCategory', async () => {
     const all = await learner.listCategories();
     expect(all.items).toHaveLength(data().categories.length);
@@ -308,6 +315,32 @@ describe('enrollments', () => {
     const e = [...data().enrollments.values()].find((x) => x.userId === 12303)!;
     const detail = await learner.getEnrollment(e.courseId, 12303);
     expect(detail.records).toMatchObject({ id: e.courseId, status: e.status });
+  });
+
+  it('enroll, updateEnrollment, unenroll: one user, one course', async () => {
+    const userId = data().user('learner20')!.id;
+    const course = data().courses.find((c) => !data().enrollment(c.id, userId))!;
+    const enrolled = await admin.enroll(course.id, userId, {
+      level: 'tutor',
+      dateExpireValidity: '2027-01-31',
+    });
+    expect(enrolled).toEqual({ errors: [] });
+    expect(data().enrollment(course.id, userId)).toMatchObject({
+      level: 4,
+      validUntil: '2027-01-31 00:00:00',
+    });
+
+    // Docebo answers 2xx with the reason in `errors` when the pair is already enrolled.
+    expect(await admin.enroll(course.id, userId)).toEqual({
+      errors: [`User ${userId} is already enrolled in course ${course.id}.`],
+    });
+
+    await admin.updateEnrollment(course.id, userId, { status: 2, score: 88 });
+    expect(data().enrollment(course.id, userId)).toMatchObject({ status: 2, score: 88 });
+
+    const deleted = await admin.unenroll(course.id, userId);
+    expect(deleted).toEqual(expect.any(Number));
+    expect(data().enrollment(course.id, userId)).toBeUndefined();
   });
 
   it('enrollMany and unenrollMany: bulk, with per-item errors in a 2xx', async () => {
