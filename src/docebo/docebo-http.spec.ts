@@ -1,3 +1,4 @@
+import { Logger, type LoggerService } from '@nestjs/common';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { parseConfig, type LoadedConfig } from '../config';
@@ -83,7 +84,19 @@ let running: RunningSandbox;
 let adminToken: string;
 let learnerToken: string;
 
+/** What DoceboHttp logs, captured instead of printed. */
+const logs: string[] = [];
+const capture = (message: unknown) => void logs.push(String(message));
+const logger: LoggerService = {
+  log: capture,
+  warn: capture,
+  error: capture,
+  debug: capture,
+  verbose: capture,
+};
+
 beforeAll(async () => {
+  Logger.overrideLogger(logger);
   running = await startSandbox();
 });
 afterAll(() => running.close());
@@ -92,6 +105,7 @@ beforeEach(() => {
   // changes the data; the one that changes settings resets the whole sandbox (a seed rebuild is slow).
   running.sandbox.faults.clear();
   running.sandbox.stats.reset();
+  logs.length = 0;
   adminToken = running.sandbox.issueToken('admin').access_token;
   learnerToken = running.sandbox.issueToken('learner').access_token;
 });
@@ -523,6 +537,25 @@ describe('request building', () => {
       '?id_user%5B%5D=1&id_user%5B%5D=2&search=a+b%26c',
     );
     expect(buildQuery({})).toBe('');
+  });
+});
+
+describe('logs', () => {
+  it('name the endpoint template with its version, never an id, the query or the token', async () => {
+    const { as } = clientFor(running.url);
+    const api = as(adminToken);
+    running.sandbox.faults.add({ path: '/learn/v1/courses/1001', status: 503, times: 1 });
+    await api.getCourse(1001);
+    running.sandbox.faults.add({ path: COURSES, malformed: true, times: 1 });
+    await failure(api.listCourses({ search: 'Kubernetes' }));
+    expect(logs).toEqual([
+      expect.stringMatching(
+        /^Retrying GET \/learn\/v1\/courses\/\{id\} in \d+ ms \(unavailable, attempt 1\)$/,
+      ),
+      'Docebo answered GET /learn/v1/courses with a body that is not JSON',
+    ]);
+    expect(logs.join('\n')).not.toMatch(/1001|Kubernetes/);
+    expect(logs.join('\n')).not.toContain(adminToken);
   });
 });
 

@@ -214,7 +214,12 @@ function classifyFetchError(e: unknown): Attempt {
   return { ok: false, error: new DoceboApiError('network', 0), notSent: !!code && NOT_SENT.has(code) };
 }
 
-/** `/learn/v1/courses/123` → `/learn/v1/courses/{id}` for logs, which carry no ids or search text. */
+/**
+ * `/learn/v1/courses/123` → `/learn/v1/courses/{id}` for logs, which carry no ids or search text. Every segment with
+ * a digit is an id, except the API version (`v1`).
+ */
 function templateOf(p: string): string {
-  return p.replace(/\/[^/]*\d[^/]*(?=\/|$)/g, '/{id}');
+  return p.replace(/\/([^/]*)/g, (segment, name: string) =>
+    /\d/.test(name) && !/^v\d+$/.test(name) ? '/{id}' : segment,
+  );
 }
