@@ -9,6 +9,7 @@ import { TokenService } from '../tokens/token.service';
 import { TokenError } from '../tokens/token.types';
 import { InvalidTokenError } from './auth.errors';
 import { DoceboIntrospection } from './docebo-introspection.service';
+import { LongSessions } from './long-sessions.service';
 import type { Principal } from './principal';
 import { RESOURCE_SCOPES } from './scopes';
 
@@ -34,6 +35,7 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
     private readonly tokens: TokenService,
     private readonly revocations: RevocationService,
     private readonly introspection: DoceboIntrospection,
+    private readonly longSessions: LongSessions,
   ) {
     super({ passReqToCallback: true });
   }
@@ -64,10 +66,11 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
     if (await this.revocations.isRevoked({ jti: claims.jti, grantId: claims.grantId })) {
       throw new InvalidTokenError(TOKEN_FAILURES.revoked);
     }
-    const user = await this.introspection.user(tenant, claims.doceboToken, claims.doceboExpiresAt);
+    const docebo = await this.longSessions.doceboAccess(tenant, claims);
+    const user = await this.introspection.user(tenant, docebo.token, docebo.expiresAt);
     if (String(user.id) !== claims.sub)
       throw new InvalidTokenError('The Docebo session belongs to another user.');
-    return principal(tenant, user, claims.clientId, claims.scopes, claims.exp, claims.doceboToken);
+    return principal(tenant, user, claims.clientId, claims.scopes, claims.exp, docebo.token);
   }
 }
 

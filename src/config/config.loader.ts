@@ -27,6 +27,8 @@ export const DEFAULT_CONFIG_PATH = 'config/gateway.yaml';
  */
 const DEMO_CONFIG = {
   publicUrl: 'http://localhost:${PORT:-3000}',
+  // MCP Inspector's web UI, when it connects straight from the browser
+  allowedOrigins: ['http://localhost:6274', 'http://127.0.0.1:6274'],
   tenants: {
     demo: {
       displayName: 'Docebo sandbox (demo)',

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
 import { DoceboOAuthClient, DoceboOAuthError, type DoceboTokenSet } from '../docebo';
 import { STATE_STORE, type StateStore } from '../state/state-store';
 import type { Tenant } from '../tenancy';
+import { GrantStore, type GrantState } from '../tokens/grant-store';
 import { RevocationService } from '../tokens/revocation.service';
 import { TokenService } from '../tokens/token.service';
 import { TokenError, type RefreshTokenClaims, type TokenAudience } from '../tokens/token.types';
@@ -22,22 +22,6 @@ export interface TokenResponse {
   scope: string;
 }
 
-/**
- * A grant (refresh family) as the state store keeps it, sealed: the current generation, when it last rotated,
- * and the newest Docebo token set, so a concurrent refresh inside the grace window gets tokens too.
- */
-const grantState = z.object({
-  generation: z.number().int(),
-  rotatedAt: z.number(),
-  docebo: z.object({
-    accessToken: z.string(),
-    refreshToken: z.string().optional(),
-    expiresAt: z.number(),
-    scope: z.string().optional(),
-  }),
-});
-type GrantState = z.output<typeof grantState>;
-
 interface GrantSubject {
   readonly userId: string;
   readonly clientId: string;
@@ -48,7 +32,6 @@ interface GrantSubject {
 
 /** How long a refresh waits for a concurrent refresh of the same grant to finish. */
 const LOCK_WAIT_MS = 10_000;
-const LOCK_TTL_MS = 15_000;
 
 export const audienceOf = (tenant: Tenant): TokenAudience => ({
   tenant: tenant.id,
@@ -68,6 +51,7 @@ export class GrantService {
     @Inject(STATE_STORE) private readonly store: StateStore,
     private readonly tokens: TokenService,
     private readonly revocations: RevocationService,
+    private readonly grants: GrantStore,
     private readonly doceboOAuth: DoceboOAuthClient,
   ) {}
 
@@ -135,14 +119,13 @@ export class GrantService {
       // carries the Docebo refresh token, so the presented generation is taken as current.
       const current = Math.max(state?.generation ?? claims.generation, claims.generation);
       if (claims.generation === current) {
-        const lock = `grant-lock:${tenant.id}:${claims.grantId}`;
-        if (await this.store.setIfAbsent(lock, '1', LOCK_TTL_MS)) {
+        if (await this.grants.lock(tenant.id, claims.grantId)) {
           try {
             const fresh = await this.loadState(tenant, claims.grantId);
             if (!fresh || fresh.generation === current)
-              return await this.rotate(tenant, subject, claims, current);
+              return await this.rotate(tenant, subject, claims, current, fresh);
           } finally {
-            await this.store.delete(lock);
+            await this.grants.unlock(tenant.id, claims.grantId);
           }
           continue; // someone rotated between our read and our lock: decide again
         }
@@ -184,12 +167,15 @@ export class GrantService {
     subject: GrantSubject,
     claims: RefreshTokenClaims,
     current: number,
+    state: GrantState | undefined,
   ): Promise<TokenResponse> {
-    if (!claims.doceboRefreshToken)
+    // The stored set is the newest: with long sessions the guard may have refreshed (and rotated) Docebo's token.
+    const doceboRefreshToken = state?.docebo.refreshToken ?? claims.doceboRefreshToken;
+    if (!doceboRefreshToken)
       throw invalidGrant('Docebo issued no refresh token for this grant; sign in again.');
     let docebo: DoceboTokenSet;
     try {
-      docebo = await this.doceboOAuth.refresh(tenant, claims.doceboRefreshToken);
+      docebo = await this.doceboOAuth.refresh(tenant, doceboRefreshToken);
     } catch (e) {
       if (e instanceof DoceboOAuthError && e.kind === 'unavailable') {
         throw temporarilyUnavailable(
@@ -200,14 +186,14 @@ export class GrantService {
         throw invalidGrant('Docebo no longer accepts this sign-in; sign in again.');
       throw e;
     }
-    const state: GrantState = {
+    const next: GrantState = {
       generation: current + 1,
       rotatedAt: Date.now(),
       // Docebo may not rotate its refresh token: keep the old one when it sends none.
-      docebo: { ...docebo, refreshToken: docebo.refreshToken ?? claims.doceboRefreshToken },
+      docebo: { ...docebo, refreshToken: docebo.refreshToken ?? doceboRefreshToken },
     };
-    await this.saveState(tenant, subject.grantId, state);
-    return this.mint(tenant, subject, state);
+    await this.saveState(tenant, subject.grantId, next);
+    return this.mint(tenant, subject, next);
   }
 
   private async mint(tenant: Tenant, subject: GrantSubject, state: GrantState): Promise<TokenResponse> {
@@ -255,26 +241,15 @@ export class GrantService {
 
   private async revokeGrant(tenant: Tenant, grantId: string): Promise<void> {
     await this.revocations.revokeGrant(grantId, tenant.config.oauth.refreshTokenTtl);
-    await this.store.delete(`grant:${tenant.id}:${grantId}`);
+    await this.grants.delete(tenant.id, grantId);
   }
 
-  private async loadState(tenant: Tenant, grantId: string): Promise<GrantState | undefined> {
-    const sealed = await this.store.get(`grant:${tenant.id}:${grantId}`);
-    if (!sealed) return undefined;
-    try {
-      return grantState.parse(await this.tokens.unseal('grant', sealed));
-    } catch {
-      return undefined;
-    }
+  private loadState(tenant: Tenant, grantId: string): Promise<GrantState | undefined> {
+    return this.grants.load(tenant.id, grantId);
   }
 
-  private async saveState(tenant: Tenant, grantId: string, state: GrantState): Promise<void> {
-    const ttl = tenant.config.oauth.refreshTokenTtl;
-    await this.store.set(
-      `grant:${tenant.id}:${grantId}`,
-      await this.tokens.seal('grant', state, Math.ceil(ttl / 1000)),
-      ttl,
-    );
+  private saveState(tenant: Tenant, grantId: string, state: GrantState): Promise<void> {
+    return this.grants.save(tenant.id, grantId, state, tenant.config.oauth.refreshTokenTtl);
   }
 }
 

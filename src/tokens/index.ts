@@ -4,3 +4,4 @@ export * from './key-ring';
 export * from './token.service';
 export * from './revocation.service';
 export * from './tokens.module';
+export * from './grant-store';

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TokenService } from '../../src/tokens/token.service';
 import { startApp, type RunningApp, type TestConfig } from '../support/app';
 import { approveAs, connectHeadless, HeadlessProvider } from '../support/headless-oauth';
+import { startRedis } from '../support/redis';
 
 const SANDBOX_DOCEBO = { baseUrl: 'sandbox', clientId: 'sandbox-client', clientSecret: 'sandbox-secret' };
 const LEARNER_TOOLS = ['get_my_profile', 'search_courses', 'get_course', 'list_my_enrollments'];
@@ -490,6 +491,49 @@ describe('token lifetime and introspection', () => {
     expect(res.headers.get('www-authenticate')).toContain(
       'error_description="Docebo no longer accepts this sign-in."',
     );
+  });
+});
+
+describe('long sessions: access tokens that outlive the Docebo token', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let gw: RunningApp;
+  beforeAll(async () => {
+    redis = await startRedis();
+    gw = await startApp({
+      stateStore: redis.url,
+      tenants: {
+        demo: {
+          docebo: SANDBOX_DOCEBO,
+          oauth: { longSessions: true, accessTokenTtl: '1h' },
+          sandbox: { accessTokenTtl: '2s' },
+        },
+      },
+    } as TestConfig);
+  });
+  afterAll(async () => {
+    await gw.close();
+    await redis.stop();
+  });
+
+  it('keeps working after the Docebo token expires: the gateway refreshes Docebo, the client never has to', async () => {
+    const {
+      client,
+      provider,
+      call: withAuth,
+    } = await connectHeadless(new URL(`${gw.url}/mcp`), approveAs('learner'));
+    const tokens = provider.tokens()!;
+    expect(tokens.expires_in).toBeGreaterThan(3500); // not capped at Docebo's 2 s
+    const grantsBefore = gw.sandbox().stats.count('/oauth2/token', 'POST');
+    await sleep(2500);
+    const profile = await withAuth(() => client.callTool({ name: 'get_my_profile', arguments: {} }));
+    expect((profile.structuredContent as { username: string }).username).toBe('learner');
+    expect(provider.tokens()!.access_token).toBe(tokens.access_token); // the client did not refresh
+    expect(gw.sandbox().stats.count('/oauth2/token', 'POST')).toBeGreaterThan(grantsBefore); // the gateway did, upstream
+    // the client's own refresh later uses the newest Docebo refresh token the gateway kept
+    expect(await auth(provider, { serverUrl: `${gw.url}/mcp` })).toBe('AUTHORIZED');
+    expect(provider.tokens()!.access_token).not.toBe(tokens.access_token);
+    const again = await withAuth(() => client.callTool({ name: 'get_my_profile', arguments: {} }));
+    expect(again.isError).toBeFalsy();
   });
 });
 
