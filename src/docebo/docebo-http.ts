@@ -163,6 +163,32 @@ export class DoceboHttp {
     }
   }
 
+  /**
+   * Whether the tenant's Docebo answers at all: an unauthenticated GET of the session endpoint, where any answer
+   * below 500 (Docebo says 401) means reachable. Costs one call of the hourly budget; callers cache the result.
+   */
+  async probe(tenant: Tenant): Promise<{ reachable: boolean; detail: string }> {
+    const limiter = this.limiter(tenant);
+    try {
+      limiter.spend();
+      const response = await fetch(`${this.endpoints.for(tenant).apiBase}/manage/v1/user/session`, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(Math.min(tenant.config.docebo.timeout, 3000)),
+        redirect: 'manual',
+      });
+      await response.body?.cancel();
+      return { reachable: response.status < 500, detail: `HTTP ${response.status}` };
+    } catch (e) {
+      if (e instanceof DoceboApiError) return { reachable: true, detail: 'hourly budget used up' };
+      return {
+        reachable: false,
+        detail: classifyFetchError(e).ok
+          ? 'unknown'
+          : (classifyFetchError(e) as { error: DoceboApiError }).error.kind,
+      };
+    }
+  }
+
   private async attempt(tenant: Tenant, request: DoceboRequest, timeout: number): Promise<Attempt> {
     const url = this.endpoints.for(tenant).apiBase + request.path + buildQuery(request.query);
     const headers: Record<string, string> = {

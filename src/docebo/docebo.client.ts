@@ -404,6 +404,11 @@ export async function collectPages<T>(
 export class DoceboClient {
   constructor(private readonly http: DoceboHttp) {}
 
+  /** Whether the tenant's Docebo answers (for readiness; see DoceboHttp.probe). */
+  probe(tenant: Tenant): Promise<{ reachable: boolean; detail: string }> {
+    return this.http.probe(tenant);
+  }
+
   as(tenant: Tenant, doceboToken: string): DoceboUserApi {
     if (!doceboToken) throw new DoceboApiError('unauthorized', 0);
     return new DoceboUserApi(this.http, tenant, doceboToken);

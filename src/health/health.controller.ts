@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator';
 import { StateStoreHealth } from '../state/state-store.health';
+import { DoceboReachability } from './docebo-reachability';
 import { LifecycleService } from './lifecycle.service';
 import { MetricsService } from './metrics.service';
 
@@ -20,6 +21,7 @@ export class HealthController {
     private readonly lifecycle: LifecycleService,
     private readonly metrics: MetricsService,
     private readonly stateStoreHealth: StateStoreHealth,
+    private readonly docebo: DoceboReachability,
   ) {}
 
   /** Liveness: the process answers. Nothing else is checked, so a slow dependency never gets the pod killed. */
@@ -29,11 +31,19 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: configuration loaded, not shutting down, state store reachable (later: cached Docebo reachability). */
+  /**
+   * Readiness: configuration loaded, not shutting down, state store reachable (503 otherwise); each tenant's Docebo
+   * reachable from a cached probe ("degraded", still 200, otherwise).
+   */
   @Get('health/ready')
   async ready(@Res({ passthrough: true }) res: Response) {
     try {
-      return await this.health.check([() => this.config(), () => this.shutdown(), () => this.stateStore()]);
+      return await this.health.check([
+        () => this.config(),
+        () => this.shutdown(),
+        () => this.stateStore(),
+        () => this.doceboReachability(),
+      ]);
     } catch (e) {
       // Terminus reports a failed check as an exception; its body (which check failed) is useful and not secret.
       if (!(e instanceof ServiceUnavailableException)) throw e;
@@ -59,6 +69,12 @@ export class HealthController {
     const check = this.indicator.check('stateStore');
     const { store, error } = await this.stateStoreHealth.probe();
     return error ? check.down({ store, message: error }) : check.up({ store });
+  }
+
+  private doceboReachability(): HealthIndicatorResult {
+    const check = this.indicator.check('docebo');
+    const { allReachable, tenants } = this.docebo.snapshot();
+    return allReachable ? check.up({ tenants }) : check.degraded({ tenants });
   }
 
   private shutdown(): HealthIndicatorResult {

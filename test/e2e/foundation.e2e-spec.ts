@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startApp, type RunningApp } from '../support/app';
+import { freePort } from '../support/ports';
 
 describe('foundation: health, metrics, errors, logging', () => {
   let gw: RunningApp;
@@ -96,6 +97,45 @@ describe('foundation: health, metrics, errors, logging', () => {
       },
       res: { statusCode: 404 },
     });
+  });
+});
+
+describe('readiness and Docebo reachability', () => {
+  it('probes each Docebo in the background: reachable stays up, unreachable is degraded (still 200), never blocking', async () => {
+    const closed = await freePort(); // nothing listens there
+    const gw = await startApp({
+      publicUrl: 'http://127.0.0.1:{port}/t/{tenant}',
+      tenants: {
+        demo: { docebo: { baseUrl: 'sandbox', clientId: 'a', clientSecret: 'b' } },
+        down: { docebo: { baseUrl: `http://127.0.0.1:${closed}`, clientId: 'a', clientSecret: 'b' } },
+      },
+    });
+    try {
+      const first = await fetch(`${gw.url}/health/ready`);
+      expect(first.status).toBe(200);
+      expect((await first.json()).details.docebo.tenants).toEqual({
+        demo: 'not probed yet',
+        down: 'not probed yet',
+      });
+      let body: { status: string; details: { docebo: { status: string; tenants: Record<string, string> } } };
+      do {
+        await sleep(50);
+        const res = await fetch(`${gw.url}/health/ready`);
+        expect(res.status).toBe(200);
+        body = await res.json();
+      } while (Object.values(body.details.docebo.tenants).includes('not probed yet'));
+      expect(body.status).toBe('degraded');
+      expect(body.details.docebo).toEqual({
+        status: 'degraded',
+        tenants: { demo: 'reachable (HTTP 401)', down: 'unreachable (network)' },
+      });
+      // cached: probing again does not call the sandbox again
+      const calls = gw.sandbox().stats.count('/manage/v1/user/session');
+      await fetch(`${gw.url}/health/ready`);
+      expect(gw.sandbox().stats.count('/manage/v1/user/session')).toBe(calls);
+    } finally {
+      await gw.close();
+    }
   });
 });
 
