@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startApp, type RunningApp } from '../support/app';
+import { json } from '../support/json';
 import { freePort } from '../support/ports';
 
 describe('foundation: health, metrics, errors, logging', () => {
@@ -113,7 +114,7 @@ describe('readiness and Docebo reachability', () => {
     try {
       const first = await fetch(`${gw.url}/health/ready`);
       expect(first.status).toBe(200);
-      expect((await first.json()).details.docebo.tenants).toEqual({
+      expect((await json(first)).details.docebo.tenants).toEqual({
         demo: 'not probed yet',
         down: 'not probed yet',
       });
@@ -122,7 +123,7 @@ describe('readiness and Docebo reachability', () => {
         await sleep(50);
         const res = await fetch(`${gw.url}/health/ready`);
         expect(res.status).toBe(200);
-        body = await res.json();
+        body = (await res.json()) as typeof body;
       } while (Object.values(body.details.docebo.tenants).includes('not probed yet'));
       expect(body.status).toBe('degraded');
       expect(body.details.docebo).toEqual({
