@@ -27,21 +27,17 @@ button[value=login]{background:#0b5cad;color:#fff}button[value=cancel]{backgroun
 .error{background:#fde8e8;color:#8a1c1c;padding:.6rem;border-radius:4px}.note{color:#52606d;font-size:.85rem;margin-top:1.5rem}
 code{background:#eef1f5;padding:0 .2rem;border-radius:3px}`;
 
-/** Sends a page with its security headers. `formTargets`: extra CSP form-action sources (the redirect target). */
-function sendPage(
-  res: Response,
-  status: number,
-  title: string,
-  body: string,
-  formTargets: string[] = [],
-): void {
+/**
+ * Sends a page with its security headers. No `form-action`: browsers apply it to every redirect that follows a form
+ * post, and the login post ends, through the gateway's callback, at whatever redirect URI the MCP client registered.
+ */
+function sendPage(res: Response, status: number, title: string, body: string): void {
   const nonce = randomBytes(16).toString('base64');
-  const formAction = ["'self'", ...formTargets].join(' ');
   res
     .status(status)
     .set({
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+      'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; frame-ancestors 'none'; base-uri 'none'`,
       'X-Frame-Options': 'DENY',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
@@ -53,22 +49,11 @@ function sendPage(
     );
 }
 
-/** The CSP source that lets the login form's redirect reach the client: its origin, or its scheme. */
-export function formTargetOf(redirectUri: string): string {
-  try {
-    const url = new URL(redirectUri);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol;
-  } catch {
-    return "'none'";
-  }
-}
-
 export interface LoginPageModel {
   clientId: string;
   /** The authorize query string, carried in a hidden input (the "return URL"). */
   authorizeRequest: string;
   csrfToken: string;
-  redirectUri: string;
   username?: string;
   error?: string;
 }
@@ -89,7 +74,7 @@ export function sendLoginPage(res: Response, status: number, model: LoginPageMod
     `</form>\n` +
     `<p class="note">Demo accounts: <code>admin</code> (superadmin), <code>manager</code> (power user), ` +
     `<code>learner</code>, <code>learner1</code>&hellip;<code>learner240</code>; password <code>sandbox</code>.</p>`;
-  sendPage(res, status, 'Sign in - Docebo sandbox', body, [formTargetOf(model.redirectUri)]);
+  sendPage(res, status, 'Sign in - Docebo sandbox', body);
 }
 
 export function sendErrorPage(res: Response, status: number, title: string, message: string): void {

@@ -168,7 +168,6 @@ export function oauthRouter(ctx: SandboxContext): Router {
   ) {
     sendLoginPage(res, status, {
       clientId: request.clientId,
-      redirectUri: request.redirectUri,
       authorizeRequest: request.raw,
       csrfToken: csrfToken(csrfCookie(req, res), request.raw),
       ...extra,

@@ -29,7 +29,7 @@ describe('the gateway serves the embedded sandbox at /__sandbox/{tenant}', () =>
     const res = await fetch(authorizeUrl(sandboxBase, callback));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toMatch(
-      /form-action 'self' http:\/\/127\.0\.0\.1:\d+;/,
+      /^default-src 'none'; style-src 'nonce-[^']+'; frame-ancestors 'none'/,
     );
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     const form = parseForm(await res.text(), new URL(res.url));

@@ -78,7 +78,7 @@ describe('GET /oauth2/authorize and the login page', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('content-security-policy')).toMatch(
-      /default-src 'none'.*form-action 'self' https:\/\/client\.example;.*frame-ancestors 'none'/,
+      /^default-src 'none'; style-src 'nonce-[^']+'; frame-ancestors 'none'; base-uri 'none'$/,
     );
     expect(res.headers.get('cache-control')).toBe('no-store');
     const html = await res.text();
