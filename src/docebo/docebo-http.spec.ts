@@ -540,6 +540,36 @@ describe('request building', () => {
   });
 });
 
+describe('probe (readiness)', () => {
+  it('Docebo answering 401 to an anonymous call is reachable', async () => {
+    const { http, tenant } = clientFor(running.url);
+    expect(await http.probe(tenant)).toEqual({ reachable: true, detail: 'HTTP 401' });
+    expect(running.sandbox.stats.count(SESSION)).toBe(1);
+  });
+
+  it('a 503 is unreachable', async () => {
+    const { http, tenant } = clientFor(running.url);
+    running.sandbox.faults.add({ path: SESSION, status: 503 });
+    expect(await http.probe(tenant)).toEqual({ reachable: false, detail: 'HTTP 503' });
+  });
+
+  it('a refused connection or no answer in time is unreachable, with the reason', async () => {
+    const refused = clientFor(`http://127.0.0.1:${await closedPort()}`);
+    expect(await refused.http.probe(refused.tenant)).toEqual({ reachable: false, detail: 'network' });
+    const slow = clientFor(running.url, { timeout: '150ms' });
+    running.sandbox.faults.add({ path: SESSION, latencyMs: 1000 });
+    expect(await slow.http.probe(slow.tenant)).toEqual({ reachable: false, detail: 'timeout' });
+  });
+
+  it('costs one call of the hourly budget, and does not call Docebo once it is used up', async () => {
+    const { http, tenant, as } = clientFor(running.url, { requestsPerHour: 1 });
+    await http.probe(tenant);
+    expect(await failure(as(learnerToken).session())).toMatchObject({ kind: 'budget_exhausted' });
+    expect(await http.probe(tenant)).toEqual({ reachable: true, detail: 'hourly budget used up' });
+    expect(running.sandbox.stats.count(SESSION)).toBe(1);
+  });
+});
+
 describe('logs', () => {
   it('name the endpoint template with its version, never an id, the query or the token', async () => {
     const { as } = clientFor(running.url);
