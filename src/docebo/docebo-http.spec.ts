@@ -614,6 +614,35 @@ describe('helpers', () => {
     expect(extractDoceboMessage('x'.repeat(500))).toHaveLength(200);
   });
 
+  it('DoceboEndpoints: a real Docebo is its base URL; the embedded sandbox is called over loopback', () => {
+    const loaded: LoadedConfig = {
+      config: parseConfig({
+        publicUrl: 'https://{tenant}.mcp.example.com',
+        server: { host: '0.0.0.0', port: 8080 },
+        tenants: {
+          acme: { docebo: { baseUrl: 'https://acme.docebosaas.com/', clientId: 'a', clientSecret: 'b' } },
+          demo: { docebo: { baseUrl: 'sandbox', clientId: 'a', clientSecret: 'b' } },
+        },
+      }),
+      source: 'test',
+      demo: false,
+    };
+    const registry = new TenantRegistry(loaded);
+    const endpoints = new DoceboEndpoints(loaded);
+    expect(endpoints.for(registry.get('acme')!)).toEqual({
+      apiBase: 'https://acme.docebosaas.com',
+      authorizeUrl: 'https://acme.docebosaas.com/oauth2/authorize',
+      tokenUrl: 'https://acme.docebosaas.com/oauth2/token',
+      sandbox: false,
+    });
+    expect(endpoints.for(registry.get('demo')!)).toEqual({
+      apiBase: 'http://127.0.0.1:8080/__sandbox/demo',
+      authorizeUrl: 'https://demo.mcp.example.com/__sandbox/demo/oauth2/authorize',
+      tokenUrl: 'http://127.0.0.1:8080/__sandbox/demo/oauth2/token',
+      sandbox: true,
+    });
+  });
+
   it('loopbackHost: how the gateway calls its own embedded sandbox', () => {
     expect(loopbackHost('0.0.0.0')).toBe('127.0.0.1');
     expect(loopbackHost('::')).toBe('[::1]');

@@ -303,6 +303,19 @@ describe('unavailable is kept apart from rejected', () => {
     await refusal(oauth.password(tenant, 'learner', 'sandbox'));
     expect(running.sandbox.stats.count('/oauth2/token', 'POST')).toBe(1);
   });
+
+  it.each([400, 401])(
+    'a %i without an OAuth error body is still a refusal (invalid_grant)',
+    async (status) => {
+      const { oauth, tenant } = oauthFor(running.url);
+      running.sandbox.faults.add({ path: '/oauth2/token', status });
+      expect(await refusal(oauth.password(tenant, 'learner', 'sandbox'))).toMatchObject({
+        kind: 'rejected',
+        oauthError: 'invalid_grant',
+        status,
+      });
+    },
+  );
 });
 
 describe('secrets stay out of errors and logs', () => {
