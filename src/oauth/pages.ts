@@ -26,7 +26,9 @@ function page(res: Response, status: number, title: string, body: SafeHtml): voi
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Content-Security-Policy', PAGE_CSP);
   res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
+  // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the form post, which the consent
+  // check must refuse; cross-origin navigations (to Docebo, to the client) still get no Referer.
+  res.setHeader('Referrer-Policy', 'same-origin');
   res.send(
     html`<!doctype html>
       <html lang="en">
