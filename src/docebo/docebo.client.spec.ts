@@ -352,7 +352,7 @@ describe('enrollments', () => {
     for (const u of users) expect(data().enrollment(course.id, u)).toBeDefined();
 
     const removed = await admin.unenrollMany([course.id], users);
-    expect(removed).toMatchObject({ data: { un_enrolled: users, errors: [] } });
+    expect(removed).toEqual({ errors: [] });
     for (const u of users) expect(data().enrollment(course.id, u)).toBeUndefined();
   });
 

@@ -113,12 +113,13 @@ function toPage<T>(
   options: PageOptions,
 ): Page<T> {
   const d = envelope.data;
+  const requestedSize = normalizePaging(options).pageSize;
   return {
     items,
     page: d.current_page ?? options.page ?? 1,
     pageSize: d.current_page_size ?? options.pageSize ?? items.length,
-    // Docebo's loop condition (§4): has_more_data; when absent, a short page is the last one.
-    hasMore: d.has_more_data ?? (options.pageSize !== undefined && items.length >= options.pageSize),
+    // Docebo's loop condition (§4): has_more_data; when absent, a short page (of the clamped size) is the last one.
+    hasMore: d.has_more_data ?? (requestedSize !== undefined && items.length >= requestedSize),
     ...(d.total_count !== null && d.total_count !== undefined ? { totalCount: d.total_count } : {}),
     ...(d.cursor ? { cursor: d.cursor } : {}),
   };
@@ -271,7 +272,7 @@ export class DoceboUserApi {
     courseId: number,
     userId: number,
     update: EnrollmentUpdate,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<{ errors: string[] }> {
     const body = {
       status: update.status,
       level: update.level && ENROLLMENT_LEVEL[update.level],
@@ -280,8 +281,15 @@ export class DoceboUserApi {
       date_begin_validity: update.dateBeginValidity,
       date_expire_validity: update.dateExpireValidity,
     };
-    return this.write('PUT', path`/learn/v1/enrollments/${courseId}/${userId}`, body, s.anyObject);
+    const answer = await this.write(
+      'PUT',
+      path`/learn/v1/enrollments/${courseId}/${userId}`,
+      body,
+      s.anyObject,
+    );
+    return { errors: itemErrors((answer as { data?: unknown }).data) };
   }
+
   async unenroll(courseId: number, userId: number): Promise<unknown> {
     return (
       await this.write(
@@ -292,13 +300,15 @@ export class DoceboUserApi {
       )
     ).data.deleted_enrollment;
   }
-  async unenrollMany(courseIds: number[], userIds: number[]): Promise<Record<string, unknown>> {
-    return this.write(
+  /** Bulk unenrollment; like writes generally, Docebo reports per-item failures in a 2xx (§6 [C R2]). */
+  async unenrollMany(courseIds: number[], userIds: number[]): Promise<{ errors: string[] }> {
+    const answer = await this.write(
       'DELETE',
       '/learn/v1/enrollments',
       { course_ids: courseIds, user_ids: userIds },
       s.anyObject,
     );
+    return { errors: itemErrors((answer as { data?: unknown }).data) };
   }
 
   // ---- learning plans ----
