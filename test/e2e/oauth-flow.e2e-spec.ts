@@ -106,6 +106,20 @@ describe('OAuth flow through the SDK client, against the embedded sandbox', () =
       headers: { authorization: `Bearer ${refreshed.access_token}` },
     });
     expect(mcp.status).toBe(401);
+
+    // nothing secret reached the logs: codes (in callback URLs and Location headers), tokens, cookies
+    const logs = gw.logs.text();
+    const secrets = {
+      code: provider.codeSeen!,
+      access: tokens.access_token,
+      refresh: tokens.refresh_token!,
+      docebo: claims.doceboToken,
+    };
+    for (const [name, value] of Object.entries(secrets))
+      expect({ name, logged: logs.includes(value) }).toEqual({ name, logged: false });
+    expect(logs).toContain('code=%5BREDACTED%5D');
+    for (const cookies of provider.jar.values())
+      for (const value of cookies.values()) expect(logs).not.toContain(value);
   });
 
   it('a pre-registered confidential client authenticates with client_secret_basic', async () => {

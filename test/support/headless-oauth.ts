@@ -119,6 +119,8 @@ export const approveAs = (username: string, password = 'sandbox'): Answers => ({
 /** In-memory OAuthClientProvider: DCR by default, a pre-registered client, or a CIMD URL. */
 export class HeadlessProvider implements OAuthClientProvider {
   code?: string;
+  /** The last code received (kept after `code` is consumed), for assertions. */
+  codeSeen?: string;
   /** The full redirect the walk ended at (code, state, iss or error). */
   lastRedirect?: URL;
   private saved?: OAuthTokens;
@@ -173,6 +175,7 @@ export class HeadlessProvider implements OAuthClientProvider {
     const error = back.searchParams.get('error');
     if (error) throw new Error(`authorization failed: ${error}`);
     this.code = back.searchParams.get('code') ?? undefined;
+    this.codeSeen = this.code;
   }
 }
 
