@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { TokenService } from '../src/tokens/token.service';
 import type { TokenAudience } from '../src/tokens/token.types';
+import { saveResult } from './support/report';
 
 const iterations = Number(process.argv[2] ?? 20_000);
 const warmup = Math.min(2_000, iterations);
@@ -75,6 +76,14 @@ async function main(): Promise<void> {
       `${r.name.padEnd(18)} ${Math.round(r.opsPerSecond).toString().padStart(7)}  ${r.p50.toFixed(1).padStart(7)}  ${r.p99.toFixed(1).padStart(7)}`,
     );
   }
+  saveResult({
+    bench: 'tokens',
+    node: process.version,
+    iterations,
+    warmup,
+    tokenLength: minted.token.length,
+    results,
+  });
 }
 
 main().catch((e: unknown) => {
