@@ -112,7 +112,16 @@ interface LoadRun {
 /** Counters of the server under load, read before and after a run. */
 type Probe = () => Promise<Partial<GatewayStats> & Pick<GatewayStats, 'cpuMs' | 'clientRequests'>>;
 
-async function loadRun(name: string, probe: Probe, options: autocannon.Options): Promise<LoadRun> {
+/**
+ * One measured run. `countBy`: which server counter counts the requests received (the gateway's client requests,
+ * or, for a run aimed at the embedded Docebo itself, the Docebo's).
+ */
+async function loadRun(
+  name: string,
+  probe: Probe,
+  options: autocannon.Options,
+  countBy: 'clientRequests' | 'sandboxRequests' = 'clientRequests',
+): Promise<LoadRun> {
   // Warm-up of this very request (JIT, pools, caches), not reported.
   await autocannon({ connections, ...options, duration: WARM_UP_SECONDS });
   const before = await probe();
@@ -124,7 +133,7 @@ async function loadRun(name: string, probe: Probe, options: autocannon.Options):
   const after = await probe();
   const delta = (k: 'sessionCalls' | 'sandboxRequests' | 'profileToolCalls') =>
     after[k] === undefined || before[k] === undefined ? undefined : after[k] - before[k];
-  const serverRequests = after.clientRequests - before.clientRequests;
+  const serverRequests = (after[countBy] ?? 0) - (before[countBy] ?? 0);
   const sessionCalls = delta('sessionCalls');
   const profileToolCalls = delta('profileToolCalls');
   return {
@@ -142,8 +151,9 @@ async function loadRun(name: string, probe: Probe, options: autocannon.Options):
     clientCpuPercent: ((client.user + client.system) / 1000 / wallMs) * 100,
     sessionCalls,
     doceboCalls: delta('sandboxRequests'),
+    // A run aimed at the embedded Docebo bypasses the gateway's bearer check: no introspection to count.
     introspectionCalls:
-      sessionCalls === undefined || profileToolCalls === undefined
+      countBy === 'sandboxRequests' || sessionCalls === undefined || profileToolCalls === undefined
         ? undefined
         : sessionCalls - profileToolCalls,
   };
@@ -294,6 +304,9 @@ async function main(): Promise<void> {
     const profileBody = await expectedBody(mcp, headers, PROFILE_CALL);
     const listBody = await expectedBody(mcp, headers, TOOLS_LIST);
     const healthBody = await (await fetch(`${gw.url}/health/live`)).text();
+    const doceboSession = `${gw.url}/__sandbox/demo/manage/v1/user/session`;
+    const doceboHeaders = { authorization: `Bearer ${await gw.doceboToken()}` };
+    const sessionBody = await (await fetch(doceboSession, { headers: doceboHeaders })).text();
 
     const memoryBefore = await gw.collectGarbage();
 
@@ -304,6 +317,17 @@ async function main(): Promise<void> {
         url: `${gw.url}/health/live`,
         expectBody: healthBody,
       }),
+      // What one get_my_profile call costs the embedded Docebo (served by the same process): the tool asks it once.
+      await loadRun(
+        'embedded Docebo: GET /manage/v1/user/session',
+        gateway,
+        {
+          url: doceboSession,
+          headers: doceboHeaders,
+          expectBody: sessionBody,
+        },
+        'sandboxRequests',
+      ),
       await loadRun('POST /mcp tools/call get_my_profile', gateway, {
         url: mcp,
         method: 'POST',

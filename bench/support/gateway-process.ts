@@ -48,9 +48,10 @@ async function main(): Promise<void> {
   await app.listen(port, '127.0.0.1');
   const sandbox = app.get(SandboxService).get('demo')!;
   // Requests from clients (the gateway's own loopback calls to its embedded Docebo excluded), counted on arrival:
-  // a request the load generator abandons at the end of a run still costs the gateway its CPU time.
+  // a request the load generator abandons at the end of a run still costs the gateway its CPU time. Prepended, so
+  // it sees the URL before Express strips the /__sandbox mount path from it.
   let clientRequests = 0;
-  app.getHttpServer().on('request', (req: { url?: string }) => {
+  app.getHttpServer().prependListener('request', (req: { url?: string }) => {
     if (!req.url?.startsWith('/__sandbox/')) clientRequests++;
   });
   const toolCalls = app.get(MetricsService).registry.getSingleMetric('mcp_tool_calls_total') as Counter;
@@ -75,6 +76,8 @@ async function main(): Promise<void> {
           memory: process.memoryUsage(),
           cpu: process.cpuUsage(),
         };
+      case 'docebo-token':
+        return { id: req.id, doceboToken: sandbox.issueToken('learner').access_token };
       case 'gc':
         // Two passes: the first may only move objects to the old generation.
         global.gc?.();

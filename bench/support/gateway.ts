@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { compileServer } from './compile';
 
 /** What the benchmark asks the gateway process (over IPC). */
-export type GatewayRequest = { id: number; type: 'stats' | 'gc' | 'close' };
+export type GatewayRequest = { id: number; type: 'stats' | 'gc' | 'docebo-token' | 'close' };
 
 /** The gateway process's answers; `id` 0 is the unsolicited "listening" message. */
 export interface GatewayReply {
@@ -20,6 +20,8 @@ export interface GatewayReply {
   memory?: NodeJS.MemoryUsage;
   /** CPU time the gateway process used since it started (µs). */
   cpu?: NodeJS.CpuUsage;
+  /** An access token the embedded Docebo issued to the seeded user "learner". */
+  doceboToken?: string;
   /** Whether a forced garbage collection ran (needs --expose-gc). */
   gc?: boolean;
   error?: string;
@@ -135,6 +137,11 @@ export class GatewayProcess {
       if (quiet >= 2) return now;
     }
     return last;
+  }
+
+  /** A Docebo access token for "learner", issued by the embedded Docebo directly (no OAuth flow). */
+  async doceboToken(): Promise<string> {
+    return (await this.ask('docebo-token')).doceboToken!;
   }
 
   /** Forces a full garbage collection in the gateway and returns its memory afterwards. */
