@@ -93,5 +93,6 @@ function principal(
     scopes,
     expiresAt,
     doceboToken,
+    profile: user,
   };
 }

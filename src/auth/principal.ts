@@ -1,4 +1,4 @@
-import type { DoceboLevel } from '../docebo';
+import type { DoceboLevel, SessionUser } from '../docebo';
 import type { Tenant } from '../tenancy';
 
 /** Who is calling: what every tool sees. Built by the bearer guard from the token and Docebo's own answer. */
@@ -15,4 +15,6 @@ export interface Principal {
   readonly expiresAt: number;
   /** The Docebo access token tools call Docebo with. It never leaves the gateway. */
   readonly doceboToken: string;
+  /** Docebo's own answer about the user (GET /manage/v1/user/session), as cached by the introspection. */
+  readonly profile: SessionUser;
 }

@@ -21,8 +21,9 @@ export const getMyProfile = defineTool({
     language: z.string().optional(),
   },
   annotations: { readOnlyHint: true, openWorldHint: false, idempotentHint: true },
-  async handler(_args, { docebo, principal }) {
-    const me = await docebo.session();
+  async handler(_args, { principal }) {
+    // The guard has just asked Docebo this very question (cached per token): no second call, no budget spent.
+    const me = principal.profile;
     const profile = {
       id: me.id,
       username: me.username,
