@@ -98,7 +98,7 @@ function summarize(o: Outcome): string {
           'mismatch',
           'CPU ms/req',
           'session',
-          'introspection',
+          'session/req',
         ],
         runs.map((x) => [
           String(x.name),
@@ -110,7 +110,7 @@ function summarize(o: Outcome): string {
           Number(x.mismatches),
           Number(x.serverCpuMsPerRequest).toFixed(3),
           x.sessionCalls ?? '-',
-          x.introspectionCalls ?? '-',
+          x.sessionCallsPerRequest === undefined ? '-' : Number(x.sessionCallsPerRequest).toFixed(3),
         ]),
       ),
       `${bursts[0]?.concurrent} concurrent tools/list with one token (cold: a fresh token; warm: the same again):`,

@@ -10,6 +10,8 @@ declare module 'autocannon' {
       /** Responses whose body differs are counted in `mismatches`. */
       expectBody?: string;
       connections?: number;
+      /** Requests per second from all connections together (default: as fast as the server answers). */
+      overallRate?: number;
       pipelining?: number;
       /** Seconds. */
       duration?: number;

@@ -11,8 +11,6 @@ import pino from 'pino';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { parseConfig } from '../../src/config';
-import type { Counter } from 'prom-client';
-import { MetricsService } from '../../src/health/metrics.service';
 import { SandboxService } from '../../src/sandbox';
 import { freePort } from '../../test/support/ports';
 import type { GatewayReply, GatewayRequest } from './gateway';
@@ -54,12 +52,6 @@ async function main(): Promise<void> {
   app.getHttpServer().prependListener('request', (req: { url?: string }) => {
     if (!req.url?.startsWith('/__sandbox/')) clientRequests++;
   });
-  const toolCalls = app.get(MetricsService).registry.getSingleMetric('mcp_tool_calls_total') as Counter;
-  /** get_my_profile calls the tool ran (any outcome): each asks Docebo's session endpoint once itself. */
-  const profileToolCalls = async () =>
-    (await toolCalls.get()).values
-      .filter((v) => v.labels.tool === 'get_my_profile')
-      .reduce((n, v) => n + v.value, 0);
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= app.close().then(() => logs.flushSync()));
@@ -72,7 +64,6 @@ async function main(): Promise<void> {
           sessionCalls: sandbox.stats.count('/manage/v1/user/session'),
           sandboxRequests: sandbox.stats.requests,
           clientRequests,
-          profileToolCalls: await profileToolCalls(),
           memory: process.memoryUsage(),
           cpu: process.cpuUsage(),
         };

@@ -15,8 +15,6 @@ export interface GatewayReply {
   sandboxRequests?: number;
   /** Requests the gateway received from clients (its calls to the embedded Docebo excluded). */
   clientRequests?: number;
-  /** Runs of the get_my_profile tool (which asks the session endpoint itself). */
-  profileToolCalls?: number;
   memory?: NodeJS.MemoryUsage;
   /** CPU time the gateway process used since it started (µs). */
   cpu?: NodeJS.CpuUsage;
@@ -31,7 +29,6 @@ export interface GatewayStats {
   sessionCalls: number;
   sandboxRequests: number;
   clientRequests: number;
-  profileToolCalls: number;
   memory: NodeJS.MemoryUsage;
   /** CPU time (user + system) the gateway process used since it started. */
   cpuMs: number;
@@ -113,7 +110,6 @@ export class GatewayProcess {
       sessionCalls: r.sessionCalls!,
       sandboxRequests: r.sandboxRequests!,
       clientRequests: r.clientRequests!,
-      profileToolCalls: r.profileToolCalls!,
       memory: r.memory!,
       cpuMs: (r.cpu!.user + r.cpu!.system) / 1000,
     };
