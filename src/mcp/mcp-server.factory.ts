@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { Counter } from 'prom-client';
@@ -28,6 +29,11 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 export class McpServerFactory {
   private readonly logger = new Logger('McpTools');
   private readonly calls: Counter<'tenant' | 'tool' | 'outcome'>;
+  /**
+   * One JSON-schema validator for every per-request server: building Ajv anew for each request was about two thirds
+   * of the /mcp handler's CPU (docs/benchmarks.md). The SDK uses it only for elicitation, which holds no state here.
+   */
+  private readonly validator = new AjvJsonSchemaValidator();
 
   constructor(
     private readonly docebo: DoceboClient,
@@ -49,6 +55,7 @@ export class McpServerFactory {
         version: SERVER_VERSION,
       },
       {
+        jsonSchemaValidator: this.validator,
         instructions:
           `Tools for the Docebo learning platform "${principal.tenant.displayName}", acting as ${principal.displayName} ` +
           `(${principal.level}). Docebo applies this user's permissions to every call.`,
