@@ -8,6 +8,7 @@ import { openCors } from './common/cors';
 import { requestId } from './common/request-id';
 import { GATEWAY_CONFIG, type GatewayConfigNamespace } from './config';
 import { MetricsService } from './health/metrics.service';
+import { isMcpPath } from './mcp/json-rpc';
 import { McpOriginPolicy } from './mcp/mcp-origin.policy';
 import { SandboxService } from './sandbox/sandbox.service';
 import { TenantResolver } from './tenancy';
@@ -41,11 +42,11 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(app.get(TenantResolver).middleware);
   app.use(openCors);
   app.use(app.get(McpOriginPolicy).middleware);
-  // /mcp reads its own body: the SDK transport answers malformed JSON and oversized bodies as JSON-RPC errors.
+  // The MCP controller reads its own body, so that oversized and malformed ones are answered as JSON-RPC errors.
   const exceptMcp =
     (parser: RequestHandler): RequestHandler =>
     (req, res, next) =>
-      req.path === '/mcp' ? next() : parser(req, res, next);
+      isMcpPath(req.path) ? next() : parser(req, res, next);
   app.use(exceptMcp(json({ limit: config.server.bodyLimit })));
   app.use(exceptMcp(urlencoded({ extended: false, limit: config.server.bodyLimit })));
   // Body-parser failures (bad JSON, too large) happen before Nest's filters: answer them in the same shape.

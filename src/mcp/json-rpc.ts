@@ -1,5 +1,10 @@
 import type { Response } from 'express';
 
+/** Whether a (tenant-relative) path is the MCP endpoint; Express also routes `/mcp/` there. */
+export function isMcpPath(path: string): boolean {
+  return path === '/mcp' || path === '/mcp/';
+}
+
 /** A JSON-RPC error that is not tied to a request id (transport-level problems), as the SDK writes them. */
 export function sendJsonRpcError(
   res: Response,

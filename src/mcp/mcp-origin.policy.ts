@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { InjectConfig, type GatewayConfigNamespace } from '../config';
 import { TenantRegistry } from '../tenancy';
-import { sendJsonRpcError, TRANSPORT_ERROR } from './json-rpc';
+import { isMcpPath, sendJsonRpcError, TRANSPORT_ERROR } from './json-rpc';
 
 const ALLOW_HEADERS = 'Authorization, Content-Type, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID';
 const EXPOSE_HEADERS = 'WWW-Authenticate, Mcp-Session-Id';
@@ -26,7 +26,7 @@ export class McpOriginPolicy {
   }
 
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    if (req.path !== '/mcp' || !req.tenant) return next();
+    if (!isMcpPath(req.path) || !req.tenant) return next();
     const origin = req.headers.origin;
     if (origin === undefined) return next();
     if (!this.isAllowed(origin)) {

@@ -13,7 +13,8 @@ import {
 import { STATE_STORE, type StateStore } from '../state/state-store';
 import type { Tenant } from '../tenancy';
 import { TokenService } from '../tokens/token.service';
-import { CimdError, ClientRegistry, type OAuthClient } from './client-registry.service';
+import { CimdError } from './cimd.fetcher';
+import { ClientRegistry, type OAuthClient } from './client-registry.service';
 import { redirectUriMatches, resourceMatches } from './redirect-uri';
 
 /** A validated authorization request, waiting for consent and then for Docebo. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Tenant } from '../tenancy';
-import { CimdError, ClientRegistry, type OAuthClient } from './client-registry.service';
+import { CimdError } from './cimd.fetcher';
+import { ClientRegistry, type OAuthClient } from './client-registry.service';
 import { invalidClient, invalidRequest } from './oauth.errors';
 
 interface BasicCredentials {

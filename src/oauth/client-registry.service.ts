@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { InjectConfig, type GatewayConfigNamespace } from '../config';
 import { STATE_STORE, type StateStore } from '../state/state-store';
 import type { Tenant } from '../tenancy';
-import { CimdError, CimdFetcher, isCimdClientId } from './cimd.fetcher';
+import { CimdFetcher, isCimdClientId } from './cimd.fetcher';
 import { invalidClientMetadata, invalidRedirectUri } from './oauth.errors';
 import { redirectUriProblem } from './redirect-uri';
 
@@ -209,5 +209,3 @@ function strip(client: StoredClient): OAuthClient {
   const { secretHash: _secret, ...rest } = client;
   return rest;
 }
-
-export { CimdError };
