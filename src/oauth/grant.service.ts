@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { OFFLINE_ACCESS } from '../auth/scopes';
 import { DoceboOAuthClient, DoceboOAuthError, type DoceboTokenSet } from '../docebo';
 import { STATE_STORE, type StateStore } from '../state/state-store';
 import type { Tenant } from '../tenancy';
@@ -25,7 +26,10 @@ export interface TokenResponse {
 interface GrantSubject {
   readonly userId: string;
   readonly clientId: string;
+  /** What this access token may do (a refresh may ask for less). */
   readonly scopes: readonly string[];
+  /** What the user granted: refresh tokens keep it, so a narrowed refresh can widen back later (RFC 6749 §6). */
+  readonly grantScopes: readonly string[];
   readonly resource: string;
   readonly grantId: string;
 }
@@ -68,6 +72,7 @@ export class GrantService {
       userId: grant.userId,
       clientId: grant.clientId,
       scopes: grant.scopes,
+      grantScopes: grant.scopes,
       resource: grant.resource,
       grantId,
     };
@@ -98,7 +103,9 @@ export class GrantService {
     if (resource !== undefined && !resourceMatches(resource, claims.resource)) {
       throw invalidTarget(`The refresh token is for ${claims.resource}.`);
     }
-    const scopes = scope === undefined ? claims.scopes : scope.split(' ').filter(Boolean);
+    // offline_access is accepted and meaningless here (refresh tokens are always issued); no scope means all granted.
+    const asked = (scope ?? '').split(' ').filter((s) => s && s !== OFFLINE_ACCESS);
+    const scopes = asked.length ? asked : claims.scopes;
     if (!scopes.every((s) => claims.scopes.includes(s)))
       throw invalidScope('A refresh cannot add scopes the grant does not have.');
     if (await this.revocations.isRevoked({ jti: claims.jti, grantId: claims.grantId })) {
@@ -108,6 +115,7 @@ export class GrantService {
       userId: claims.sub,
       clientId: claims.clientId,
       scopes,
+      grantScopes: claims.scopes,
       resource: claims.resource,
       grantId: claims.grantId,
     };
@@ -203,18 +211,23 @@ export class GrantService {
       tenant: tenant.id,
       sub: subject.userId,
       clientId: subject.clientId,
-      scopes: [...subject.scopes],
       grantId: subject.grantId,
     };
     const access = await this.tokens.mintAccessToken(
       audience,
-      { ...common, doceboToken: state.docebo.accessToken, doceboExpiresAt: state.docebo.expiresAt },
+      {
+        ...common,
+        scopes: [...subject.scopes],
+        doceboToken: state.docebo.accessToken,
+        doceboExpiresAt: state.docebo.expiresAt,
+      },
       { ttlSeconds: Math.floor(accessTokenTtl / 1000), allowBeyondDocebo: longSessions },
     );
     const refresh = await this.tokens.mintRefreshToken(
       audience,
       {
         ...common,
+        scopes: [...subject.grantScopes],
         generation: state.generation,
         doceboRefreshToken: state.docebo.refreshToken,
         resource: subject.resource,

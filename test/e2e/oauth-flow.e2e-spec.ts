@@ -473,6 +473,38 @@ describe('authorization and token endpoint errors, each exact', () => {
     }
   });
 
+  it('a refresh may narrow the scopes (offline_access is ignored) but never widen them', async () => {
+    const { code, pkce: p } = await codeFor();
+    const rt = (await exchange(code, p.verifier)).json.refresh_token as string;
+    const narrowed = await tokenRequest(gw.url, {
+      grant_type: 'refresh_token',
+      refresh_token: rt,
+      client_id: clientId,
+      scope: 'docebo.read offline_access',
+    });
+    expect(narrowed).toMatchObject({ status: 200, json: { scope: 'docebo.read' } });
+    const widened = await tokenRequest(gw.url, {
+      grant_type: 'refresh_token',
+      refresh_token: narrowed.json.refresh_token as string,
+      client_id: clientId,
+      scope: 'docebo.read docebo.admin',
+    });
+    expect(widened).toMatchObject({
+      status: 400,
+      json: {
+        error: 'invalid_scope',
+        error_description: 'A refresh cannot add scopes the grant does not have.',
+      },
+    });
+    // the grant itself was not narrowed: a refresh without scope gets everything that was granted
+    const full = await tokenRequest(gw.url, {
+      grant_type: 'refresh_token',
+      refresh_token: narrowed.json.refresh_token as string,
+      client_id: clientId,
+    });
+    expect(full).toMatchObject({ status: 200, json: { scope: 'docebo.read docebo.write' } });
+  });
+
   it('rotation: the previous refresh token works within the grace window; reuse after it revokes the grant', async () => {
     const { code, pkce: p } = await codeFor();
     const rt0 = (await exchange(code, p.verifier)).json.refresh_token as string;
