@@ -239,13 +239,20 @@ export class AuthorizationService {
   > {
     const state = typeof q.state === 'string' ? q.state : '';
     const sealed = state ? await this.store.take(`upstream:${tenant.id}:${state}`) : undefined;
-    if (!sealed)
+    // Unknown, used, expired, or sealed with a key this replica no longer holds: the sign-in cannot continue.
+    const tx = sealed
+      ? await this.tokens.unseal('upstream', sealed).then(
+          (v) => upstreamTransaction.safeParse(v).data,
+          () => undefined,
+        )
+      : undefined;
+    if (!tx) {
       return {
         kind: 'error-page',
         status: 400,
         description: 'This sign-in has expired or was already completed. Start again from your application.',
       };
-    const tx = upstreamTransaction.parse(await this.tokens.unseal('upstream', sealed));
+    }
     if (!browserId || tx.browser !== digest(browserId)) {
       return {
         kind: 'error-page',
