@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { respondWithError } from './common/all-exceptions.filter';
+import { answerUnparseableRequests } from './common/client-error';
 import { openCors } from './common/cors';
 import { requestId } from './common/request-id';
 import { GATEWAY_CONFIG, type GatewayConfigNamespace } from './config';
@@ -23,6 +24,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  answerUnparseableRequests(app.getHttpServer());
 
   app.use(requestId);
   app.use(app.get(MetricsService).middleware);
