@@ -208,6 +208,13 @@ describe('configuration loading', () => {
     expect(lines[1]).toBe('tenants.acme.docebo.clientId: must not be empty');
   });
 
+  it('names a GATEWAY_CONFIG that cannot be read, and treats an empty one as unset', () => {
+    expect(() => loadConfig({ GATEWAY_CONFIG: dir })).toThrow(
+      new ConfigError(`${dir}: cannot read it (EISDIR)`),
+    );
+    expect(loadConfig({ GATEWAY_CONFIG: '' }, dir).demo).toBe(true);
+  });
+
   it('refuses a GATEWAY_CONFIG that names no file', () => {
     expect(() => loadConfig({ GATEWAY_CONFIG: join(dir, 'missing.yaml') })).toThrow(
       /GATEWAY_CONFIG: no file at/,

@@ -154,13 +154,19 @@ export function parseConfig(tree: unknown): GatewayConfig {
  * at all, the built-in demo; then ${VAR} expansion, then environment overrides, then the schema.
  */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): LoadedConfig {
-  const explicit = env.GATEWAY_CONFIG;
+  const explicit = env.GATEWAY_CONFIG || undefined; // set but empty counts as unset
   const path = resolve(cwd, explicit ?? DEFAULT_CONFIG_PATH);
   let raw: unknown;
   let demo = false;
   if (existsSync(path)) {
+    let text: string;
     try {
-      raw = parseYaml(readFileSync(path, 'utf8'));
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    try {
+      raw = parseYaml(text);
     } catch (e) {
       const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}` : '';
       throw new ConfigError(`${path}: not valid YAML${where}`);

@@ -107,12 +107,13 @@ export class TokenService {
   private readonly clock: Clock;
 
   constructor(
-    @InjectConfig() { config }: { config: { readonly tokenKeys?: readonly TokenKey[] } },
+    @InjectConfig() { config, demo }: { config: { readonly tokenKeys?: readonly TokenKey[] }; demo?: boolean },
     @Optional() @Inject(CLOCK) clock?: Clock,
   ) {
     this.clock = clock ?? systemClock;
     this.ring = new KeyRing(config.tokenKeys);
-    if (this.ring.ephemeral) {
+    // The demo's own warning already says so: one clear warning, not two.
+    if (this.ring.ephemeral && !demo) {
       this.logger.warn(
         'No tokenKeys configured (GATEWAY_TOKEN_KEYS): using a random key for this process only. ' +
           'Gateway tokens will not survive a restart and replicas will not share them.',
