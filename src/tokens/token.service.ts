@@ -107,7 +107,8 @@ export class TokenService {
   private readonly clock: Clock;
 
   constructor(
-    @InjectConfig() { config, demo }: { config: { readonly tokenKeys?: readonly TokenKey[] }; demo?: boolean },
+    @InjectConfig()
+    { config, demo }: { config: { readonly tokenKeys?: readonly TokenKey[] }; demo?: boolean },
     @Optional() @Inject(CLOCK) clock?: Clock,
   ) {
     this.clock = clock ?? systemClock;
