@@ -13,7 +13,7 @@ interface Exit {
 function startMain(env: Record<string, string>): {
   child: ChildProcess;
   output: () => string;
-  exited: Promise<number | null>;
+  exited: Promise<Exit>;
 } {
   let output = '';
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
