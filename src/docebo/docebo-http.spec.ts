@@ -1,9 +1,10 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { parseConfig, type LoadedConfig } from '../config';
 import { createSandbox, createSandboxApp } from '../sandbox/sandbox.factory';
 import { TenantRegistry, type Tenant } from '../tenancy';
+import { freePort } from '../../test/support/ports';
 import { startSandbox, type RunningSandbox } from '../../test/support/sandbox';
 import { DoceboApiError } from './docebo-api.error';
 import { DoceboEndpoints, loopbackHost } from './docebo-endpoints';
@@ -66,15 +67,6 @@ async function failure(promise: Promise<unknown>): Promise<DoceboApiError> {
     return e as DoceboApiError;
   }
   throw new Error('expected the call to fail');
-}
-
-/** A loopback port nobody listens on. */
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const COURSES = '/learn/v1/courses';
@@ -413,7 +405,7 @@ describe('writes are not repeated', () => {
   });
 
   it('a POST whose connection is refused (never sent) is retried up to maxAttempts', async () => {
-    const { as, clock } = clientFor(`http://127.0.0.1:${await closedPort()}`, { retry: { maxAttempts: 3 } });
+    const { as, clock } = clientFor(`http://127.0.0.1:${await freePort()}`, { retry: { maxAttempts: 3 } });
     const error = await failure(as(adminToken).enroll(1001, 12310));
     expect(error).toMatchObject({ kind: 'network', status: 0, retryable: true });
     expect(clock.sleeps).toHaveLength(2);
@@ -554,7 +546,7 @@ describe('probe (readiness)', () => {
   });
 
   it('a refused connection or no answer in time is unreachable, with the reason', async () => {
-    const refused = clientFor(`http://127.0.0.1:${await closedPort()}`);
+    const refused = clientFor(`http://127.0.0.1:${await freePort()}`);
     expect(await refused.http.probe(refused.tenant)).toEqual({ reachable: false, detail: 'network' });
     const slow = clientFor(running.url, { timeout: '150ms' });
     running.sandbox.faults.add({ path: SESSION, latencyMs: 1000 });

@@ -1,8 +1,8 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import { parseConfig, type LoadedConfig } from '../config';
 import { TenantRegistry, type Tenant } from '../tenancy';
+import { freePort } from '../../test/support/ports';
 import { startSandbox, type RunningSandbox } from '../../test/support/sandbox';
 import { SandboxBrowser } from '../../test/support/sandbox-login';
 import { DoceboEndpoints } from './docebo-endpoints';
@@ -96,14 +96,6 @@ async function refusal(promise: Promise<unknown>): Promise<DoceboOAuthError> {
     return e as DoceboOAuthError;
   }
   throw new Error('expected the grant to fail');
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function expectTokenSet(set: DoceboTokenSet, before: number): void {
@@ -254,7 +246,7 @@ describe('password grant', () => {
 
 describe('unavailable is kept apart from rejected', () => {
   it('Docebo down (connection refused): unavailable, temporarily_unavailable, status 0', async () => {
-    const { oauth, tenant } = oauthFor(`http://127.0.0.1:${await closedPort()}`);
+    const { oauth, tenant } = oauthFor(`http://127.0.0.1:${await freePort()}`);
     const error = await refusal(oauth.refresh(tenant, 'a'.repeat(40)));
     expect(error).toMatchObject({
       kind: 'unavailable',
@@ -395,7 +387,7 @@ describe('direct-mode relay', () => {
   });
 
   it('Docebo unreachable: throws unavailable', async () => {
-    const { oauth, tenant } = oauthFor(`http://127.0.0.1:${await closedPort()}`);
+    const { oauth, tenant } = oauthFor(`http://127.0.0.1:${await freePort()}`);
     const error = await refusal(oauth.relay(tenant, form({ grant_type: 'password' })));
     expect(error).toMatchObject({ kind: 'unavailable', status: 0 });
   });
