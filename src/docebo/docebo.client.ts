@@ -153,6 +153,16 @@ export class DoceboUserApi {
     return this.http.call(this.tenant, { method, path: p, body, token: this.token }, schema);
   }
 
+  /** A write whose 2xx answer may still list per-item failures under `data.errors` (§6 [C R2]). */
+  private async writeReportingErrors(
+    method: 'POST' | 'PUT' | 'DELETE',
+    p: string,
+    body: unknown,
+  ): Promise<{ errors: string[] }> {
+    const answer = await this.write(method, p, body, s.anyObject);
+    return { errors: itemErrors((answer as { data?: unknown }).data) };
+  }
+
   private async list<T extends z.ZodType>(
     p: string,
     item: T,
@@ -245,13 +255,7 @@ export class DoceboUserApi {
       date_expire_validity: options.dateExpireValidity,
       session_id: options.sessionId,
     };
-    const answer = await this.write(
-      'POST',
-      path`/learn/v1/enrollments/${courseId}/${userId}`,
-      body,
-      s.anyObject,
-    );
-    return { errors: itemErrors((answer as { data?: unknown }).data) };
+    return this.writeReportingErrors('POST', path`/learn/v1/enrollments/${courseId}/${userId}`, body);
   }
   /** Bulk enrollment; Docebo reports per-item failures in `errors` with a 2xx status (§6 [C R2]). */
   async enrollMany(request: BulkEnrollment): Promise<s.BulkEnrollResult> {
@@ -281,13 +285,7 @@ export class DoceboUserApi {
       date_begin_validity: update.dateBeginValidity,
       date_expire_validity: update.dateExpireValidity,
     };
-    const answer = await this.write(
-      'PUT',
-      path`/learn/v1/enrollments/${courseId}/${userId}`,
-      body,
-      s.anyObject,
-    );
-    return { errors: itemErrors((answer as { data?: unknown }).data) };
+    return this.writeReportingErrors('PUT', path`/learn/v1/enrollments/${courseId}/${userId}`, body);
   }
 
   async unenroll(courseId: number, userId: number): Promise<unknown> {
@@ -302,13 +300,10 @@ export class DoceboUserApi {
   }
   /** Bulk unenrollment; like writes generally, Docebo reports per-item failures in a 2xx (§6 [C R2]). */
   async unenrollMany(courseIds: number[], userIds: number[]): Promise<{ errors: string[] }> {
-    const answer = await this.write(
-      'DELETE',
-      '/learn/v1/enrollments',
-      { course_ids: courseIds, user_ids: userIds },
-      s.anyObject,
-    );
-    return { errors: itemErrors((answer as { data?: unknown }).data) };
+    return this.writeReportingErrors('DELETE', '/learn/v1/enrollments', {
+      course_ids: courseIds,
+      user_ids: userIds,
+    });
   }
 
   // ---- learning plans ----
