@@ -300,6 +300,13 @@ describe('authorization and token endpoint errors, each exact', () => {
       redirect_uri: CALLBACK,
       ...extra,
     });
+  const refresh = (refreshToken: string, extra: Record<string, string> = {}) =>
+    tokenRequest(gw.url, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: clientId,
+      ...extra,
+    });
 
   /** The error redirect for an authorize request (the redirect URI is trusted, so errors go back to it). */
   async function redirectError(extra: Record<string, string | undefined>) {
@@ -404,12 +411,8 @@ describe('authorization and token endpoint errors, each exact', () => {
         error_description: 'The authorization code is invalid, expired or already used.',
       },
     });
-    const refresh = await tokenRequest(gw.url, {
-      grant_type: 'refresh_token',
-      refresh_token: first.json.refresh_token as string,
-      client_id: clientId,
-    });
-    expect(refresh).toMatchObject({
+    const refreshed = await refresh(first.json.refresh_token as string);
+    expect(refreshed).toMatchObject({
       status: 400,
       json: { error: 'invalid_grant', error_description: 'The grant was revoked; sign in again.' },
     });
@@ -461,11 +464,7 @@ describe('authorization and token endpoint errors, each exact', () => {
       'not-a-token',
       refresh_token.replace(/^[^.]+/, 'eyJhbGciOiJub25lIn0'),
     ]) {
-      const res = await tokenRequest(gw.url, {
-        grant_type: 'refresh_token',
-        refresh_token: bad,
-        client_id: clientId,
-      });
+      const res = await refresh(bad);
       expect(res).toMatchObject({
         status: 400,
         json: { error: 'invalid_grant', error_description: 'The refresh token is not valid.' },
@@ -476,17 +475,9 @@ describe('authorization and token endpoint errors, each exact', () => {
   it('a refresh may narrow the scopes (offline_access is ignored) but never widen them', async () => {
     const { code, pkce: p } = await codeFor();
     const rt = (await exchange(code, p.verifier)).json.refresh_token as string;
-    const narrowed = await tokenRequest(gw.url, {
-      grant_type: 'refresh_token',
-      refresh_token: rt,
-      client_id: clientId,
-      scope: 'docebo.read offline_access',
-    });
+    const narrowed = await refresh(rt, { scope: 'docebo.read offline_access' });
     expect(narrowed).toMatchObject({ status: 200, json: { scope: 'docebo.read' } });
-    const widened = await tokenRequest(gw.url, {
-      grant_type: 'refresh_token',
-      refresh_token: narrowed.json.refresh_token as string,
-      client_id: clientId,
+    const widened = await refresh(narrowed.json.refresh_token as string, {
       scope: 'docebo.read docebo.admin',
     });
     expect(widened).toMatchObject({
@@ -497,19 +488,13 @@ describe('authorization and token endpoint errors, each exact', () => {
       },
     });
     // the grant itself was not narrowed: a refresh without scope gets everything that was granted
-    const full = await tokenRequest(gw.url, {
-      grant_type: 'refresh_token',
-      refresh_token: narrowed.json.refresh_token as string,
-      client_id: clientId,
-    });
+    const full = await refresh(narrowed.json.refresh_token as string);
     expect(full).toMatchObject({ status: 200, json: { scope: 'docebo.read docebo.write' } });
   });
 
   it('rotation: the previous refresh token works within the grace window; reuse after it revokes the grant', async () => {
     const { code, pkce: p } = await codeFor();
     const rt0 = (await exchange(code, p.verifier)).json.refresh_token as string;
-    const refresh = (rt: string) =>
-      tokenRequest(gw.url, { grant_type: 'refresh_token', refresh_token: rt, client_id: clientId });
     const r1 = await refresh(rt0);
     expect(r1.status).toBe(200);
     const concurrent = await refresh(rt0); // a client refreshing twice at once: inside the 1 s grace window
@@ -530,18 +515,11 @@ describe('authorization and token endpoint errors, each exact', () => {
     const { code, pkce: p } = await codeFor();
     const rt = (await exchange(code, p.verifier)).json.refresh_token as string;
     gw.sandbox().faults.set({ path: '/oauth2/token', status: 503, times: 1 });
-    const down = await tokenRequest(gw.url, {
-      grant_type: 'refresh_token',
-      refresh_token: rt,
-      client_id: clientId,
-    });
+    const down = await refresh(rt);
     expect(down.status).toBe(503);
     expect(down.json).toMatchObject({ error: 'temporarily_unavailable' });
     expect(down.headers.get('retry-after')).toBe('5');
-    expect(
-      (await tokenRequest(gw.url, { grant_type: 'refresh_token', refresh_token: rt, client_id: clientId }))
-        .status,
-    ).toBe(200);
+    expect((await refresh(rt)).status).toBe(200);
   });
 
   it('a replayed Docebo callback (state) is refused', async () => {
